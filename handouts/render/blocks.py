@@ -1,0 +1,259 @@
+"""One handler per block type, turning model blocks into ReportLab flowables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape as xml_escape
+
+from reportlab.lib.colors import Color
+from reportlab.platypus import Flowable, PageBreak as RLPageBreak, Paragraph as RLParagraph
+from reportlab.platypus import Spacer, Table as RLTable, TableStyle
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from ..errors import Diagnostic, SourceSpan
+from ..model import (Block, Callout, Citation, Contents, Document, Emphasis, Heading, Inline,
+                     LineBreak, ListBlock, ListKind, PageBreak, Paragraph, ReferenceList,
+                     Reference, Strong, Table, Text)
+from .theme import Theme
+
+
+class HeadingParagraph(RLParagraph):
+    """A heading that becomes a bookmark (and a contents entry when level is 1)."""
+
+    def __init__(self, text: str, style, level: int, plain: str):
+        super().__init__(text, style)
+        self.outline_level = level
+        self.plain_text = plain
+
+
+class TickBox(Flowable):
+    """An empty square to tick by hand."""
+
+    def __init__(self, size: float, color: Color):
+        super().__init__()
+        self.size, self.color = size, color
+
+    def wrap(self, available_width, available_height):
+        return self.size, self.size
+
+    def draw(self):
+        self.canv.setStrokeColor(self.color)
+        self.canv.setLineWidth(1.2)
+        self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
+
+
+@dataclass
+class Renderer:
+    """Draws one document; collects glyph problems instead of printing empty boxes."""
+
+    document: Document
+    theme: Theme
+    width: float
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.numbers = self.document.reference_numbers()
+
+    # inline markup
+
+    def markup(self, inlines: tuple[Inline, ...], span: SourceSpan) -> str:
+        pieces: list[str] = []
+        for inline in inlines:
+            if isinstance(inline, Citation) and pieces:
+                pieces[-1] = pieces[-1].rstrip()  # the citation brings its own no-break space
+            pieces.append(self._inline(inline, span))
+        return "".join(pieces)
+
+    def _inline(self, inline: Inline, span: SourceSpan) -> str:
+        if isinstance(inline, Text):
+            missing = self.theme.missing_glyphs(inline.text)
+            if missing:
+                shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(missing))
+                self.problems.append(Diagnostic(
+                    span, "font.missing-glyph",
+                    f"the font cannot draw {shown}; replace it with a plain character"))
+            return xml_escape(inline.text)
+        if isinstance(inline, Strong):
+            return f"<b>{self.markup(inline.children, span)}</b>"
+        if isinstance(inline, Emphasis):
+            return f"<i>{self.markup(inline.children, span)}</i>"
+        if isinstance(inline, Citation):
+            numbers = ", ".join(str(self.numbers[key]) for key in inline.keys if key in self.numbers)
+            color = self.theme.style("citation").textColor.hexval()[2:]
+            return f'<font color="#{color}">\u00a0[{numbers}]</font>' if numbers else ""
+        if isinstance(inline, LineBreak):
+            return "<br/>"
+        raise TypeError(f"unknown inline {inline!r}")
+
+    def paragraph(self, inlines, span: SourceSpan, style: str) -> RLParagraph:
+        paragraph = RLParagraph(self.markup(inlines, span), self.theme.style(style))
+        paragraph.source_span = span
+        return paragraph
+
+    # blocks
+
+    def flowables(self, blocks: tuple[Block, ...], width: float, body_style: str = "body") -> list[Flowable]:
+        out: list[Flowable] = []
+        for block in blocks:
+            handler = HANDLERS[type(block)]
+            made = handler(self, block, width, body_style)
+            for flowable in made:
+                flowable.source_span = getattr(flowable, "source_span", block.span)
+            out.extend(made)
+        return out
+
+    def heading(self, block: Heading, width, body_style):
+        style = self.theme.style(f"heading.{min(block.level, 4)}")
+        plain = "".join(_plain(i) for i in block.inlines)
+        return [HeadingParagraph(self.markup(block.inlines, block.span), style,
+                                 block.level - 1, plain)]
+
+    def paragraph_block(self, block: Paragraph, width, body_style):
+        return [self.paragraph(block.inlines, block.span, body_style)]
+
+    def list_block(self, block: ListBlock, width, body_style):
+        theme = self.theme
+        marker_width = theme.list_indent
+        rows = []
+        for number, item in enumerate(block.items, start=block.start):
+            if block.kind is ListKind.CHECK:
+                marker: Flowable = TickBox(theme.checkbox, theme.colors["ink"])
+            else:
+                text = f"{number}." if block.kind is ListKind.ORDERED else theme.bullet
+                marker = RLParagraph(text, theme.style("list.marker"))
+            rows.append([marker, self.flowables(item.blocks, width - marker_width, body_style)])
+        table = RLTable(rows, colWidths=[marker_width, width - marker_width], splitInRow=1)
+        pad_top = 3 if block.kind is ListKind.CHECK else 0
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (0, -1), pad_top),
+        ]))
+        return [table, Spacer(1, 4)]
+
+    def callout(self, block: Callout, width, body_style):
+        box = self.theme.box(block.kind)
+        padding = 8 if box.background or box.bar else 0
+        inner = width - 2 * padding - box.bar_width
+        content: list[Flowable] = []
+        if block.title:
+            content.append(RLParagraph(self.markup(block.title, block.span), box.title))
+        content.extend(self.flowables(block.blocks, inner, body_style=box.body.name))
+        _trim_last_space(content)
+        if not content:
+            return []
+        table = RLTable([[content]], colWidths=[width], splitInRow=1)
+        commands = [
+            ("LEFTPADDING", (0, 0), (-1, -1), padding + box.bar_width),
+            ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+            ("TOPPADDING", (0, 0), (-1, -1), padding), ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+        if box.background:
+            commands.append(("BACKGROUND", (0, 0), (-1, -1), box.background))
+        if box.bar and box.bar_width:
+            commands.append(("LINEBEFORE", (0, 0), (0, -1), box.bar_width, box.bar))
+        table.setStyle(TableStyle(commands))
+        return [table, Spacer(1, 10)]
+
+    def table(self, block: Table, width, body_style):
+        theme = self.theme
+        columns = len(block.header)
+        widths = _column_widths(block, width)
+        header = [self.paragraph(cell, block.span, "table.header") for cell in block.header]
+        rows = [header]
+        for row in block.rows:
+            cells = list(row) + [()] * (columns - len(row))
+            rows.append([self.paragraph(cell, block.span, "table.cell") if cell
+                         else Spacer(1, theme.blank_row_height) for cell in cells[:columns]])
+        table = RLTable(rows, colWidths=widths, repeatRows=1, splitInRow=1)
+        pad = theme.table_padding
+        table.setStyle(TableStyle([
+            ("GRID", (0, 0), (-1, -1), 0.75, theme.table_grid),
+            ("BACKGROUND", (0, 0), (-1, 0), theme.colors["table.header"]),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+        ]))
+        return [table, Spacer(1, 10)]
+
+    def page_break(self, block, width, body_style):
+        return [RLPageBreak()]
+
+    def references(self, block: ReferenceList, width, body_style):
+        style = self.theme.style("reference")
+        rows = [[RLParagraph(f"{n}.", style), RLParagraph(xml_escape(format_reference(ref)), style)]
+                for n, ref in enumerate(self.document.references, start=1)]
+        if not rows:
+            return []
+        number_width = style.fontSize * 2.2
+        table = RLTable(rows, colWidths=[number_width, width - number_width], splitInRow=1)
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ]))
+        return [table]
+
+    def contents(self, block: Contents, width, body_style):
+        toc = TableOfContents(dotsMinLevel=0)
+        toc.levelStyles = [self.theme.style("contents.1")]
+        return [toc, Spacer(1, 8)]
+
+
+HANDLERS: dict[type, Callable] = {
+    Heading: Renderer.heading,
+    Paragraph: Renderer.paragraph_block,
+    ListBlock: Renderer.list_block,
+    Callout: Renderer.callout,
+    Table: Renderer.table,
+    PageBreak: Renderer.page_break,
+    ReferenceList: Renderer.references,
+    Contents: Renderer.contents,
+}
+
+
+def _plain(inline: Inline) -> str:
+    if isinstance(inline, Text):
+        return inline.text
+    if isinstance(inline, (Strong, Emphasis)):
+        return "".join(_plain(child) for child in inline.children)
+    return ""
+
+
+def _trim_last_space(flowables: list[Flowable]) -> None:
+    while flowables and isinstance(flowables[-1], Spacer):
+        flowables.pop()
+
+
+def _column_widths(block: Table, width: float) -> list[float]:
+    """Share the width by the longest text in each column, with a floor."""
+    columns = len(block.header)
+    longest = [max(len(_plain_cell(row[i])) if i < len(row) else 0
+                   for row in (block.header, *block.rows)) for i in range(columns)]
+    weights = [max(4, min(n, 40)) for n in longest]
+    total = sum(weights)
+    return [width * w / total for w in weights]
+
+
+def _plain_cell(cell) -> str:
+    return "".join(_plain(i) for i in cell)
+
+
+def format_reference(ref: Reference) -> str:
+    """Authors. Title. Journal Year;details. doi/PMID."""
+    parts = [ref.authors.rstrip(".") + "." if ref.authors else "",
+             ref.title.rstrip(".") + "." if ref.title else ""]
+    where = " ".join(x for x in (ref.journal, str(ref.year) if ref.year else "") if x)
+    if ref.details:
+        where = f"{where};{ref.details}" if where else ref.details
+    parts.append(where + "." if where else "")
+    if ref.doi:
+        parts.append(f"doi:{ref.doi}")
+    elif ref.pmid:
+        parts.append(f"PMID {ref.pmid}")
+    elif ref.url:
+        parts.append(ref.url)
+    return " ".join(p for p in parts if p)

@@ -1,0 +1,146 @@
+"""Turn the theme data (theme.yaml) into ReportLab styles, fonts and colours."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import reportlab
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+FONT_DIR = Path(reportlab.__file__).parent / "fonts"
+FACES = ("regular", "bold", "italic", "bold_italic")
+FAMILY = "HandoutsSans"
+
+
+class ThemeError(ValueError):
+    """The theme data is inconsistent (an unknown parent, colour or font)."""
+
+
+@dataclass(frozen=True)
+class BoxStyle:
+    background: Color | None
+    bar: Color | None
+    bar_width: float
+    title: ParagraphStyle
+    body: ParagraphStyle
+
+
+@dataclass(frozen=True)
+class Theme:
+    styles: dict[str, ParagraphStyle]
+    colors: dict[str, Color]
+    boxes: dict[str, BoxStyle]
+    margin: float
+    header_height: float
+    footer_height: float
+    list_indent: float
+    checkbox: float
+    bullet: str
+    table_grid: Color
+    blank_row_height: float
+    table_padding: float
+    font_names: dict[str, str]
+
+    def style(self, name: str) -> ParagraphStyle:
+        return self.styles[name]
+
+    def box(self, kind: str) -> BoxStyle:
+        return self.boxes.get(kind) or self.boxes["note"]
+
+    def missing_glyphs(self, text: str) -> set[str]:
+        cmap = _cmap(self.font_names["regular"])
+        return {char for char in set(text) if ord(char) not in cmap and char not in "\n\t\r"}
+
+
+@cache
+def _cmap(font_name: str) -> frozenset[int]:
+    return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
+
+
+def _register_fonts(files: dict[str, str]) -> dict[str, str]:
+    names = {}
+    for face in FACES:
+        name = f"{FAMILY}-{face}-{Path(files[face]).stem}"
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / files[face])))
+        names[face] = name
+    pdfmetrics.registerFontFamily(names["regular"], normal=names["regular"], bold=names["bold"],
+                                  italic=names["italic"], boldItalic=names["bold_italic"])
+    return names
+
+
+def _color(value: str | None, colors: dict[str, Color]) -> Color | None:
+    if value in (None, "null"):
+        return None
+    if value in colors:
+        return colors[value]
+    if isinstance(value, str) and value.startswith("#"):
+        return HexColor(value)
+    raise ThemeError(f"unknown colour '{value}'")
+
+
+def _styles(data: dict[str, dict[str, Any]], fonts: dict[str, str],
+            colors: dict[str, Color]) -> dict[str, ParagraphStyle]:
+    resolved: dict[str, dict[str, Any]] = {}
+
+    def resolve(name: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
+        if name in resolved:
+            return resolved[name]
+        if name not in data or name in seen:
+            raise ThemeError(f"style '{name}' is unknown or inherits from itself")
+        own = dict(data[name] or {})
+        parent = own.pop("parent", None)
+        merged = {**(resolve(parent, (*seen, name)) if parent else {}), **own}
+        resolved[name] = merged
+        return merged
+
+    styles = {}
+    for name in data:
+        spec = resolve(name)
+        size = float(spec.get("size", 14))
+        styles[name] = ParagraphStyle(
+            name, fontName=fonts[spec.get("font", "regular")], fontSize=size,
+            leading=float(spec.get("leading", size * 1.5)),
+            spaceBefore=float(spec.get("space_before", 0)),
+            spaceAfter=float(spec.get("space_after", 0)),
+            textColor=_color(spec.get("color", "ink"), colors), alignment=TA_LEFT,
+            keepWithNext=1 if name.startswith(("heading", "box.title")) else 0,
+            splitLongWords=0, allowWidows=0, allowOrphans=0,
+        )
+    return styles
+
+
+def build_theme(data: dict[str, Any]) -> Theme:
+    return _build_theme(json.dumps(data, sort_keys=True, default=str))
+
+
+@cache
+def _build_theme(frozen: str) -> Theme:
+    data = json.loads(frozen)
+    fonts = _register_fonts(data["fonts"])
+    colors = {name: HexColor(value) for name, value in data["colors"].items()}
+    styles = _styles(data["styles"], fonts, colors)
+    boxes = {
+        kind: BoxStyle(_color(spec.get("background"), colors), _color(spec.get("bar"), colors),
+                       float(spec.get("bar_width", 0)), styles[spec["title"]], styles[spec["body"]])
+        for kind, spec in data["boxes"].items()
+    }
+    page, lists, tables = data["page"], data["lists"], data["tables"]
+    return Theme(
+        styles=styles, colors=colors, boxes=boxes,
+        margin=float(page["margin"]) * mm, header_height=float(page["header_height"]) * mm,
+        footer_height=float(page["footer_height"]) * mm,
+        list_indent=float(lists["indent"]) * mm, checkbox=float(lists["checkbox"]) * mm,
+        bullet=str(lists["bullet"]), table_grid=_color(tables["grid"], colors),
+        blank_row_height=float(tables["blank_row_height"]), table_padding=float(tables["padding"]),
+        font_names=fonts,
+    )

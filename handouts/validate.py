@@ -1,0 +1,94 @@
+"""Rules that need the whole library: references, variants, packets, strings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .errors import Collector, Diagnostic, SourceSpan
+from .markup import find_boxes, parse_blocks, select_audience
+from .model import (Audience, Block, Callout, Citation, Heading, Inline, Library, ListBlock,
+                    Paragraph, SourceLine, Strong, Emphasis, Table, TopicSource)
+
+
+def walk_inlines(blocks: tuple[Block, ...]) -> Iterator[tuple[Inline, SourceSpan]]:
+    """Every inline of a block tree, innermost included, with its block's span."""
+    for block in blocks:
+        groups: list = []
+        if isinstance(block, (Heading, Paragraph)):
+            groups = [block.inlines]
+        elif isinstance(block, Table):
+            groups = [*block.header, *(cell for row in block.rows for cell in row)]
+        elif isinstance(block, Callout):
+            groups = [block.title]
+            yield from walk_inlines(block.blocks)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from walk_inlines(item.blocks)
+        for group in groups:
+            yield from _flatten(group, block.span)
+
+
+def _flatten(inlines, span: SourceSpan) -> Iterator[tuple[Inline, SourceSpan]]:
+    for inline in inlines:
+        yield inline, span
+        if isinstance(inline, (Strong, Emphasis)):
+            yield from _flatten(inline.children, span)
+
+
+def topic_variant(topic: TopicSource, audience: Audience, collector: Collector) -> tuple[Block, ...]:
+    """The topic's whole text as one audience reads it (body and parts, in file order)."""
+    meta = topic.meta
+    lines = [SourceLine(meta.title, meta.field_span("title")),
+             SourceLine("", meta.field_span("title")),
+             SourceLine(meta.main_message, meta.field_span("main_message")),
+             SourceLine("", meta.field_span("main_message")),
+             *select_audience(topic.body, audience, collector)]
+    return parse_blocks(lines, audience, collector)
+
+
+def check_topic(topic: TopicSource, library: Library, collector: Collector) -> None:
+    meta = topic.meta
+    for key in meta.references:
+        if key not in library.bibliography:
+            collector.error(meta.field_span("references"), "reference.unknown",
+                            f"unknown reference key '{key}'; add it to references.yaml or fix the spelling")
+        elif not library.bibliography[key].confirmed:
+            collector.warning(meta.field_span("references"), "reference.unconfirmed",
+                              f"reference '{key}' has no confirmed identifier; confirm it before relying on it")
+    for box in find_boxes(topic.body):
+        if not box.closed:
+            collector.error(topic.body[box.start].span, "box.unclosed",
+                            f"the box '::: {box.name}' is never closed; add a line ':::' after it")
+    cited: set[str] = set()
+    for audience in meta.audiences:
+        blocks = topic_variant(topic, audience, collector)
+        for inline, span in walk_inlines(blocks):
+            if isinstance(inline, Citation):
+                for key in inline.keys:
+                    cited.add(key)
+                    if key not in meta.references:
+                        collector.error(span, "citation.not-listed",
+                                        f"[@{key}] is cited but not in this topic's 'references:' list; add it there")
+    for key in set(meta.references) - cited:
+        collector.warning(meta.field_span("references"), "reference.uncited",
+                          f"'{key}' is listed but never cited; cite it with [@{key}] or remove it")
+
+
+def check_packets(library: Library, collector: Collector) -> None:
+    ids = set(library.topic_ids())
+    for packet in library.packets.values():
+        for topic_id in packet.topics:
+            if topic_id not in ids:
+                collector.error(packet.span, "packet.topic",
+                                f"packet '{packet.name}' names unknown topic '{topic_id}'")
+
+
+def validate_library(library: Library) -> list[Diagnostic]:
+    collector = Collector()
+    for topic in library.topics.values():
+        check_topic(topic, library, collector)
+        if topic.meta.language not in library.strings:
+            collector.error(topic.meta.span, "strings.missing",
+                            f"no strings.{topic.meta.language}.yaml for this language; copy strings.en.yaml and translate it")
+    check_packets(library, collector)
+    return collector.diagnostics
