@@ -127,7 +127,7 @@ def compose_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = N
         except Exception as error:  # noqa: BLE001 - only our own errors carry diagnostics
             if not hasattr(error, "diagnostics"):
                 raise
-            collector.extend([d for d in error.diagnostics if d not in collector.diagnostics])
+            collector.extend(error.diagnostics)
     collector.raise_if_errors()
     return documents
 

@@ -81,14 +81,19 @@ class Collector:
     def __init__(self) -> None:
         self.diagnostics: list[Diagnostic] = []
 
+    def add(self, diagnostic: Diagnostic) -> None:
+        if diagnostic not in self.diagnostics:  # one report per problem, however often it is met
+            self.diagnostics.append(diagnostic)
+
     def error(self, span: SourceSpan | None, code: str, message: str) -> None:
-        self.diagnostics.append(Diagnostic(span, code, message))
+        self.add(Diagnostic(span, code, message))
 
     def warning(self, span: SourceSpan | None, code: str, message: str) -> None:
-        self.diagnostics.append(Diagnostic(span, code, message, Severity.WARNING))
+        self.add(Diagnostic(span, code, message, Severity.WARNING))
 
     def extend(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics.extend(diagnostics)
+        for diagnostic in diagnostics:
+            self.add(diagnostic)
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -328,12 +328,17 @@ def existing(dirs: Sequence[Path], name: str) -> list[Path]:
     return [d / name for d in dirs if (d / name).is_file()]
 
 
-def load_library(content: Sequence[Path | str] = (), templates: Sequence[Path | str] = ()) -> Library:
-    """Read and validate everything; raise `ContentError` listing every problem."""
+def load_library(content: Sequence[Path | str] = (), templates: Sequence[Path | str] = (),
+                 shipped_content: bool = True) -> Library:
+    """Read and validate everything; raise `ContentError` listing every problem.
+
+    `content` and `templates` folders are laid over the shipped ones; with
+    `shipped_content=False` only the given content folders are read.
+    """
     collector = Collector()
-    content_dirs = [shipped_dir("content"), *map(Path, content)]
+    content_dirs = [*([shipped_dir("content")] if shipped_content else []), *map(Path, content)]
     template_dirs = [shipped_dir("templates"), *map(Path, templates)]
-    for folder in [*content_dirs[1:], *template_dirs[1:]]:
+    for folder in [*map(Path, content), *template_dirs[1:]]:
         if not folder.is_dir():
             collector.error(SourceSpan(str(folder)), "folder.missing",
                             "this folder does not exist; check the path")
@@ -347,7 +352,7 @@ def load_library(content: Sequence[Path | str] = (), templates: Sequence[Path | 
         template_dirs=tuple(map(str, template_dirs)),
         content_dirs=tuple(map(str, content_dirs)),
     )
-    if not any(d.glob("*/*.md") for d in content_dirs):
+    if not any(next(d.glob("*/*.md"), None) for d in content_dirs):
         collector.error(SourceSpan(display_path(content_dirs[-1])), "content.empty",
                         "no topics found; each topic is a folder holding files such as en.md")
     from .validate import validate_library  # noqa: PLC0415  (validation needs the parser)

@@ -110,6 +110,7 @@ class Box:
     end: int
     closed: bool
     depth: int
+    colons: int
 
 
 def find_boxes(lines: Sequence[SourceLine]) -> list[Box]:
@@ -121,11 +122,28 @@ def find_boxes(lines: Sequence[SourceLine]) -> list[Box]:
             start, close = token.map  # markdown-it maps a container to its closing line
             fence = lines[close].text.strip() if close < len(lines) else ""
             closed = bool(fence) and set(fence) == {":"}
-            boxes.append(Box(name, params, start, close + 1 if closed else close, closed, depth))
+            boxes.append(Box(name, params, start, close + 1 if closed else close, closed, depth,
+                             len(token.markup)))
             depth += 1
         elif token.type == "container_box_close":
             depth -= 1
     return boxes
+
+
+def box_problems(lines: Sequence[SourceLine], collector: Collector) -> None:
+    """Report boxes left open, naming the box the editor forgot to close."""
+    boxes = find_boxes(lines)
+    for outer in boxes:
+        inner = next((box for box in boxes if box.depth == outer.depth + 1
+                      and outer.start < box.start < outer.end and box.colons >= outer.colons), None)
+        if inner is not None:
+            collector.error(lines[outer.start].span, "box.unclosed",
+                            f"the box '::: {outer.name}' is not closed before the box on line "
+                            f"{lines[inner.start].span.line} opens; add a line ':::' to close it "
+                            "(a box that holds another box needs one more colon)")
+        elif not outer.closed:
+            collector.error(lines[outer.start].span, "box.unclosed",
+                            f"the box '::: {outer.name}' is never closed; add a line ':::' after it")
 
 
 def only_audiences(box: Box, collector: Collector, lines: Sequence[SourceLine]) -> set[str]:

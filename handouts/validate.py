@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .errors import Collector, Diagnostic, SourceSpan
-from .markup import find_boxes, parse_blocks, select_audience
+from .markup import box_problems, parse_blocks, select_audience
 from .model import (Audience, Block, Callout, Citation, Heading, Inline, Library, ListBlock,
                     Paragraph, SourceLine, Strong, Emphasis, Table, TopicSource)
 
@@ -55,10 +55,7 @@ def check_topic(topic: TopicSource, library: Library, collector: Collector) -> N
         elif not library.bibliography[key].confirmed:
             collector.warning(meta.field_span("references"), "reference.unconfirmed",
                               f"reference '{key}' has no confirmed identifier; confirm it before relying on it")
-    for box in find_boxes(topic.body):
-        if not box.closed:
-            collector.error(topic.body[box.start].span, "box.unclosed",
-                            f"the box '::: {box.name}' is never closed; add a line ':::' after it")
+    box_problems(topic.body, collector)
     cited: set[str] = set()
     for audience in meta.audiences:
         blocks = topic_variant(topic, audience, collector)

@@ -18,6 +18,10 @@ from ..model import (Block, Callout, Citation, Contents, Document, Emphasis, Hea
 from .theme import Theme
 
 
+NO_PADDING = [(side, (0, 0), (-1, -1), 0)
+              for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")]
+
+
 class HeadingParagraph(RLParagraph):
     """A heading that becomes a bookmark (and a contents entry when level is 1)."""
 
@@ -123,14 +127,9 @@ class Renderer:
                 text = f"{number}." if block.kind is ListKind.ORDERED else theme.bullet
                 marker = RLParagraph(text, theme.style("list.marker"))
             rows.append([marker, self.flowables(item.blocks, width - marker_width, body_style)])
-        table = RLTable(rows, colWidths=[marker_width, width - marker_width], splitInRow=1)
         pad_top = 3 if block.kind is ListKind.CHECK else 0
-        table.setStyle(TableStyle([
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (0, -1), pad_top),
-        ]))
+        table = self.grid(rows, [marker_width, width - marker_width], [
+            *NO_PADDING, ("TOPPADDING", (0, 0), (0, -1), pad_top)])
         return [table, Spacer(1, 4)]
 
     def callout(self, block: Callout, width, body_style):
@@ -144,7 +143,6 @@ class Renderer:
         _trim_last_space(content)
         if not content:
             return []
-        table = RLTable([[content]], colWidths=[width], splitInRow=1)
         commands = [
             ("LEFTPADDING", (0, 0), (-1, -1), padding + box.bar_width),
             ("RIGHTPADDING", (0, 0), (-1, -1), padding),
@@ -155,8 +153,7 @@ class Renderer:
             commands.append(("BACKGROUND", (0, 0), (-1, -1), box.background))
         if box.bar and box.bar_width:
             commands.append(("LINEBEFORE", (0, 0), (0, -1), box.bar_width, box.bar))
-        table.setStyle(TableStyle(commands))
-        return [table, Spacer(1, 10)]
+        return [self.grid([[content]], [width], commands), Spacer(1, 10)]
 
     def table(self, block: Table, width, body_style):
         theme = self.theme
@@ -168,16 +165,21 @@ class Renderer:
             cells = list(row) + [()] * (columns - len(row))
             rows.append([self.paragraph(cell, block.span, "table.cell") if cell
                          else Spacer(1, theme.blank_row_height) for cell in cells[:columns]])
-        table = RLTable(rows, colWidths=widths, repeatRows=1, splitInRow=1)
         pad = theme.table_padding
-        table.setStyle(TableStyle([
+        table = self.grid(rows, widths, [
             ("GRID", (0, 0), (-1, -1), 0.75, theme.table_grid),
             ("BACKGROUND", (0, 0), (-1, 0), theme.colors["table.header"]),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
             ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
-        ]))
+        ], repeat_rows=1)
         return [table, Spacer(1, 10)]
+
+    def grid(self, rows, widths, commands, repeat_rows: int = 0) -> RLTable:
+        """A table in the theme's font (ReportLab cells default to unembedded Helvetica)."""
+        table = RLTable(rows, colWidths=widths, repeatRows=repeat_rows, splitInRow=1)
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), self.theme.font_names["regular"]),
+                                   ("VALIGN", (0, 0), (-1, -1), "TOP"), *commands]))
+        return table
 
     def page_break(self, block, width, body_style):
         return [RLPageBreak()]
@@ -189,13 +191,8 @@ class Renderer:
         if not rows:
             return []
         number_width = style.fontSize * 2.2
-        table = RLTable(rows, colWidths=[number_width, width - number_width], splitInRow=1)
-        table.setStyle(TableStyle([
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-        ]))
-        return [table]
+        return [self.grid(rows, [number_width, width - number_width],
+                          [*NO_PADDING, ("BOTTOMPADDING", (0, 0), (-1, -1), 1)])]
 
     def contents(self, block: Contents, width, body_style):
         toc = TableOfContents(dotsMinLevel=0)
