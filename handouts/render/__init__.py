@@ -23,53 +23,71 @@ from .theme import Theme, build_theme
 PAGE_SIZES = {PageSize.A4: A4, PageSize.LETTER: LETTER}
 
 
-def _numbered_canvas(document: Document, theme: Theme) -> type[Canvas]:
-    """A canvas that draws the header and "Page X of Y" once the page count is known."""
-    info = document.info
+PAGE_COUNT_FORM = "handoutsPageCount"
 
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
 
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
+def _page_count_canvas(theme: Theme) -> type[Canvas]:
+    """A canvas that writes the page count, once known, into a form every footer uses.
 
+    The footer of each page refers to the form before it exists (PDF allows
+    that), so "Page X of Y" needs a single layout pass.
+    """
+    footer = theme.style("footer")
+
+    class PageCountCanvas(Canvas):
         def save(self):
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._draw_furniture(total)
-                super().showPage()
+            self.beginForm(PAGE_COUNT_FORM)
+            self.setFont(footer.fontName, footer.fontSize)
+            self.setFillColor(footer.textColor)
+            self.drawString(0, 0, str(self.getPageNumber() - 1))
+            self.endForm()
             super().save()
 
-        def _draw_furniture(self, total: int) -> None:
-            width, height = self._pagesize
-            margin = theme.margin
-            header, footer = theme.style("header"), theme.style("footer")
-            self.saveState()
-            self.setFillColor(header.textColor)
-            self.setFont(header.fontName, header.fontSize)
-            self.drawString(margin, height - margin + 2, info.header_text)
-            self.setStrokeColor(theme.colors["rule"])
-            self.setLineWidth(0.6)
-            self.line(margin, height - margin - 3, width - margin, height - margin - 3)
-            self.line(margin, margin + footer.fontSize + 4, width - margin, margin + footer.fontSize + 4)
-            self.setFillColor(footer.textColor)
-            self.setFont(footer.fontName, footer.fontSize)
-            self.drawString(margin, margin, info.footer_text)
-            label = info.page_label.format(page=self._pageNumber, pages=total)
-            self.drawRightString(width - margin, margin, label)
-            self.restoreState()
+    return PageCountCanvas
 
-    return NumberedCanvas
+
+def _draw_furniture(canvas: Canvas, document: Document, theme: Theme) -> None:
+    """Header (publisher) and footer (id, version, review date, page X of Y) on every page."""
+    info = document.info
+    width, height = canvas._pagesize
+    margin = theme.margin
+    header, footer = theme.style("header"), theme.style("footer")
+    canvas.saveState()
+    canvas.setFillColor(header.textColor)
+    canvas.setFont(header.fontName, header.fontSize)
+    canvas.drawString(margin, height - margin + 2, info.header_text)
+    canvas.setStrokeColor(theme.colors["rule"])
+    canvas.setLineWidth(0.6)
+    canvas.line(margin, height - margin - 3, width - margin, height - margin - 3)
+    rule_y = margin + footer.fontSize + 4
+    canvas.line(margin, rule_y, width - margin, rule_y)
+    canvas.setFillColor(footer.textColor)
+    canvas.setFont(footer.fontName, footer.fontSize)
+    canvas.drawString(margin, margin, info.footer_text)
+    before, _, after = info.page_label.partition("{pages}")
+    widest = canvas.stringWidth(info.page_label.format(page=999, pages=999), footer.fontName, footer.fontSize)
+    x = width - margin - widest
+    prefix = before.format(page=canvas.getPageNumber())
+    canvas.drawString(x, margin, prefix)
+    x += canvas.stringWidth(prefix, footer.fontName, footer.fontSize)
+    canvas.saveState()
+    canvas.translate(x, margin)
+    canvas.doForm(PAGE_COUNT_FORM)
+    canvas.restoreState()
+    if after:
+        count_width = canvas.stringWidth("999", footer.fontName, footer.fontSize)
+        canvas.drawString(x + count_width, margin, after)
+    canvas.restoreState()
 
 
 class HandoutDocTemplate(BaseDocTemplate):
     """Adds bookmarks and contents entries for headings; remembers what it is laying out."""
 
     current_span: SourceSpan | None = None
+    last_outline_level = -1
+
+    def beforeDocument(self):
+        self.last_outline_level = -1  # multiBuild lays the document out more than once
 
     def handle_flowable(self, flowables):
         if flowables:
@@ -78,10 +96,12 @@ class HandoutDocTemplate(BaseDocTemplate):
 
     def afterFlowable(self, flowable):
         if isinstance(flowable, HeadingParagraph) and flowable.outline_level <= 1:
-            key = f"h{id(flowable)}"
+            key = f"h{self.page}-{self.last_outline_level}-{flowable.plain_text}"
+            # PDF outlines cannot skip a level: a section before any title sits at the top
+            level = min(flowable.outline_level, self.last_outline_level + 1)
+            self.last_outline_level = level
             self.canv.bookmarkPage(key)
-            self.canv.addOutlineEntry(flowable.plain_text, key, level=flowable.outline_level,
-                                      closed=False)
+            self.canv.addOutlineEntry(flowable.plain_text, key, level=level, closed=False)
             if flowable.outline_level == 0:
                 self.notify("TOCEntry", (0, flowable.plain_text, self.page, key))
 
@@ -101,14 +121,15 @@ def render(document: Document, theme_data: dict[str, Any]) -> bytes:
 
     buffer = io.BytesIO()
     info = document.info
+    furniture = PageTemplate("page", [frame], onPage=lambda canvas, _: _draw_furniture(canvas, document, theme))
     template = HandoutDocTemplate(
-        buffer, pagesize=(page_width, page_height), pageTemplates=[PageTemplate("page", [frame])],
+        buffer, pagesize=(page_width, page_height), pageTemplates=[furniture],
         title=info.title, author=info.author, subject=info.subject, keywords=list(info.keywords),
         creator=f"handouts {__version__}", producer=f"handouts {__version__}", lang=info.language,
         invariant=1, initialFontName=theme.font_names["regular"], displayDocTitle=1,
         leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
     )
-    canvasmaker = _numbered_canvas(document, theme)
+    canvasmaker = _page_count_canvas(theme)
     try:
         if any(isinstance(block, Contents) for block in document.blocks):
             template.multiBuild(story, canvasmaker=canvasmaker)

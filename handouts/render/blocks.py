@@ -186,17 +186,14 @@ class Renderer:
 
     def references(self, block: ReferenceList, width, body_style):
         style = self.theme.style("reference")
-        rows = [[RLParagraph(f"{n}.", style), RLParagraph(xml_escape(format_reference(ref)), style)]
+        return [RLParagraph(f"<bullet>{n}.</bullet>{xml_escape(format_reference(ref))}", style)
                 for n, ref in enumerate(self.document.references, start=1)]
-        if not rows:
-            return []
-        number_width = style.fontSize * 2.2
-        return [self.grid(rows, [number_width, width - number_width],
-                          [*NO_PADDING, ("BOTTOMPADDING", (0, 0), (-1, -1), 1)])]
 
     def contents(self, block: Contents, width, body_style):
         toc = TableOfContents(dotsMinLevel=0)
         toc.levelStyles = [self.theme.style("contents.1")]
+        toc.tableStyle = TableStyle([("FONTNAME", (0, 0), (-1, -1), self.theme.font_names["regular"]),
+                                     ("VALIGN", (0, 0), (-1, -1), "TOP"), *NO_PADDING])
         return [toc, Spacer(1, 8)]
 
 

@@ -114,6 +114,8 @@ def _styles(data: dict[str, dict[str, Any]], fonts: dict[str, str],
             spaceAfter=float(spec.get("space_after", 0)),
             textColor=_color(spec.get("color", "ink"), colors), alignment=TA_LEFT,
             keepWithNext=1 if name.startswith(("heading", "box.title")) else 0,
+            bulletFontName=fonts[spec.get("font", "regular")], bulletFontSize=size,
+            leftIndent=float(spec.get("hanging_indent", 0)),
             splitLongWords=0, allowWidows=0, allowOrphans=0,
         )
     return styles
