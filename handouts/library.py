@@ -357,6 +357,7 @@ def load_library(content: Sequence[Path | str] = (), templates: Sequence[Path | 
                         "no topics found; each topic is a folder holding files such as en.md")
     from .validate import validate_library  # noqa: PLC0415  (validation needs the parser)
 
-    collector.extend(validate_library(library))
+    folders = {path.parent.name for d in content_dirs for path in d.glob("*/*.md")}
+    collector.extend(validate_library(library, topic_folders=folders))
     collector.raise_if_errors()
     return dataclasses.replace(library, warnings=tuple(collector.warnings))
