@@ -8,6 +8,7 @@ Heavy modules are imported inside the commands so that `--help` stays fast.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -164,13 +165,28 @@ def _print_report(report) -> None:
     from rich.table import Table  # noqa: PLC0415
 
     colours = {"pass": "green", "aim": "yellow", "fail": "red"}
-    table = Table("topic", "audience", "lang", "words", "FK grade", "SMOG", "reading ease", "status", "notes")
+    table = Table("topic", "audience", "lang", "words", "grade", "SMOG", "ease", "PEMAT U/A",
+                  "pages A4/Letter", "review", "status", "notes", title="handouts check")
     for v in report.variants:
-        s = v.scores
-        table.add_row(v.topic, v.audience, v.language, str(s.words), str(s.flesch_kincaid), str(s.smog),
-                      str(s.reading_ease), f"[{colours[v.status]}]{v.status}[/]", "; ".join(v.notes))
-    Console(width=170).print(table)
+        r = v.readability
+        ease = {"fr": r.kandel_moles, "es": r.fernandez_huerta}.get(v.language, r.reading_ease)
+        pemat = "/".join(f"{v.pemat_scores[k]}%" if v.pemat_scores.get(k) is not None else "-"
+                         for k in ("understandability", "actionability")) if v.pemat_scores else "-"
+        table.add_row(v.topic, v.audience, v.language, str(v.words),
+                      str(r.flesch_kincaid) if v.language == "en" else "-",
+                      str(r.smog) if v.language == "en" else "-", str(ease), pemat,
+                      "/".join(str(v.pages.get(size, "-")) for size in ("a4", "letter")),
+                      v.review.get("status", "-"), f"[{colours[v.status]}]{v.status}[/]",
+                      "; ".join(v.notes))
+    Console(width=200).print(table)
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as error:  # a bug of ours: one line, unless asked for details
+        if os.environ.get("HANDOUTS_DEBUG"):
+            raise
+        typer.echo(f"handouts: internal error ({type(error).__name__}: {error}); "
+                   "run again with HANDOUTS_DEBUG=1 for details and report it", err=True)
+        sys.exit(70)

@@ -1,28 +1,45 @@
-"""The quality gate behind `handouts check`: measures every topic variant.
+"""The quality gate behind `handouts check`.
 
-Content validation (schema, references, markup) already happened when the
-library was read; this module composes every document (so template problems
-show up) and measures what a reader will read against the hard limits and
-aims of shared/standards.md.
+For every topic x audience x language it measures what a reader will get:
+reading level, the PEMAT-P items a program can judge, evidence and review
+status, the printed PDF (text size, fonts, paper, pages, contrast), parity
+between languages, and phrases that must never be given as advice. Targets
+come from shared/standards.md; hard limits fail, aims are reported.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import re
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .build import BuildRequest, compose_all, plan
-from .errors import Collector, Diagnostic, HandoutsError, SourceSpan
-from .model import Audience, Library
+from .compose import Job, compose
+from .errors import Collector, Diagnostic, HandoutsError, Severity, SourceSpan
+from .library import display_path, load_yaml_mapping, read_text
+from .markup import split_parts, select_audience
+from .model import (Audience, Block, Callout, Citation, Heading, Library, ListBlock, PageSize,
+                    Paragraph, Strong, Emphasis, Table, Text, TopicSource)
+from .pdfinfo import inspect_pdf
+from .pemat import Item, assess, scores as pemat_scores
 from .readability import Scores, score, text_units
-from .validate import topic_variant
+from .validate import topic_variant, walk_inlines
 
-# measure -> (hard limit, aim, True if higher is better)
-LIMITS: dict[str, dict[str, tuple[float, float, bool]]] = {
+# measure -> (hard limit, aim, True if higher is better); clinician summaries are exempt
+READING_LIMITS: dict[str, dict[str, tuple[float, float, bool]]] = {
     "en": {"flesch_kincaid": (8, 6, False), "smog": (10, 8, False), "reading_ease": (60, 70, True)},
     "fr": {"kandel_moles": (60, 70, True)},
     "es": {"fernandez_huerta": (60, 70, True)},
 }
+PEMAT_LIMITS = {"understandability": (70, 90), "actionability": (70, 80)}
+MAX_PAGES = {"topic": 2, "tool": 1}
+MIN_BODY_SIZE = 12.0
+MIN_CONTRAST = 4.5
+REVIEW_WARNING_DAYS = 60
+NEGATION = re.compile(r"\b(?:no|not|never|don't|do not|avoid|without|instead of|rather than)\b", re.I)
 
 
 @dataclass
@@ -31,9 +48,24 @@ class VariantReport:
     audience: str
     language: str
     path: str
-    scores: Scores | None
-    status: str = "pass"  # pass, aim (meets limits, misses an aim) or fail
+    kind: str
+    words: int = 0
+    readability: Scores | None = None
+    readability_without_glossary: Scores | None = None
+    pemat: list[Item] = field(default_factory=list)
+    pemat_scores: dict[str, float | None] = field(default_factory=dict)
+    pages: dict[str, int] = field(default_factory=dict)
+    review: dict[str, str] = field(default_factory=dict)
+    status: str = "pass"  # pass, aim (within limits, short of an aim) or fail
     notes: list[str] = field(default_factory=list)
+
+    def fail(self) -> None:
+        self.status = "fail"
+
+    def miss_aim(self, note: str) -> None:
+        self.notes.append(note)
+        if self.status == "pass":
+            self.status = "aim"
 
 
 @dataclass
@@ -43,52 +75,349 @@ class Report:
 
     @property
     def failed(self) -> bool:
-        return any(d.severity.value == "error" for d in self.diagnostics)
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
 
     def as_json(self) -> dict[str, Any]:
+        def variant(v: VariantReport) -> dict[str, Any]:
+            data = asdict(v)
+            data["pemat"] = [asdict(i) for i in v.pemat]
+            return data
         return {
             "passed": not self.failed,
-            "variants": [{**asdict(v), "scores": asdict(v.scores) if v.scores else None}
-                         for v in self.variants],
+            "variants": [variant(v) for v in self.variants],
             "diagnostics": [{"location": str(d.span) if d.span else None, "severity": d.severity.value,
                              "code": d.code, "message": d.message} for d in self.diagnostics],
         }
 
 
-def _judge(variant: VariantReport, collector: Collector, span: SourceSpan) -> None:
-    limits = LIMITS.get(variant.language, {})
-    for measure, (limit, aim, higher_is_better) in limits.items():
-        value = getattr(variant.scores, measure)
-        fails = value < limit if higher_is_better else value > limit
-        misses_aim = value < aim if higher_is_better else value > aim
+# --- rule files in content/ -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    forms: tuple[str, ...]
+    means: str
+
+    @property
+    def pattern(self) -> re.Pattern:
+        words = sorted({self.name, *self.forms}, key=len, reverse=True)
+        return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+
+
+@dataclass(frozen=True)
+class Forbidden:
+    pattern: re.Pattern
+    reason: str
+    span: SourceSpan
+
+
+def _rule_file(library: Library, name: str, collector: Collector) -> list[tuple[dict, SourceSpan]]:
+    entries = []
+    for folder in library.content_dirs:
+        path = Path(folder) / name
+        if not path.is_file():
+            continue
+        text = read_text(path, collector)
+        loaded = load_yaml_mapping(text, display_path(path), collector) if text is not None else None
+        if loaded:
+            data, lines = loaded
+            entries.extend(({"key": k, **(v or {})}, SourceSpan(display_path(path), lines[k]))
+                           for k, v in data.items())
+    return entries
+
+
+def read_glossary(library: Library, language: str, collector: Collector) -> list[Term]:
+    terms = []
+    for entry, span in _rule_file(library, f"glossary.{language}.yaml", collector):
+        if not entry.get("means"):
+            collector.error(span, "glossary.entry", f"glossary term '{entry['key']}' needs 'means:'")
+            continue
+        terms.append(Term(str(entry["key"]), tuple(map(str, entry.get("forms", []))), str(entry["means"])))
+    return terms
+
+
+def read_forbidden(library: Library, collector: Collector) -> list[Forbidden]:
+    rules = []
+    for entry, span in _rule_file(library, "forbidden.yaml", collector):
+        try:
+            rules.append(Forbidden(re.compile(str(entry["pattern"]), re.I), str(entry.get("reason", "")), span))
+        except (KeyError, re.error) as error:
+            collector.error(span, "forbidden.pattern", f"rule '{entry['key']}' needs a valid 'pattern' ({error})")
+    return rules
+
+
+# --- per-variant rules ----------------------------------------------------------------
+
+
+def _reading(variant: VariantReport, collector: Collector, span: SourceSpan) -> None:
+    for measure, (limit, aim, higher_is_better) in READING_LIMITS.get(variant.language, {}).items():
+        value = getattr(variant.readability, measure)
         label = measure.replace("_", " ")
-        if fails:
-            variant.status = "fail"
+        if (value < limit) if higher_is_better else (value > limit):
+            variant.fail()
             collector.error(span, f"readability.{measure}",
                             f"{variant.audience}: {label} is {value}, past the limit of {limit}; "
                             "use shorter sentences and everyday words")
-        elif misses_aim and variant.status == "pass":
-            variant.status = "aim"
-            variant.notes.append(f"{label} {value} (aim {aim})")
+        elif (value < aim) if higher_is_better else (value > aim):
+            variant.miss_aim(f"{label} {value} (aim {aim})")
 
 
-def check_library(library: Library) -> Report:
+def _runs(inlines, bold: bool = False):
+    """(text, is_bold) runs in reading order."""
+    for inline in inlines:
+        if isinstance(inline, Text):
+            yield inline.text, bold
+        elif isinstance(inline, Strong):
+            yield from _runs(inline.children, True)
+        elif isinstance(inline, Emphasis):
+            yield from _runs(inline.children, bold)
+
+
+def _body_runs(blocks: tuple[Block, ...]):
+    """Text runs a reader meets in the body, with their line; headings are skipped."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            for text, bold in _runs(block.inlines):
+                yield text, bold, block.span
+        elif isinstance(block, Callout):
+            yield from _body_runs(block.blocks)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from _body_runs(item.blocks)
+        elif isinstance(block, Table):
+            for cell in (*block.header, *(c for row in block.rows for c in row)):
+                for text, bold in _runs(cell):
+                    yield text, bold, block.span
+
+
+def _glossary(variant: VariantReport, body: tuple[Block, ...], terms: list[Term],
+              collector: Collector) -> None:
+    """A glossary term's first use in the body must be its (bold) definition."""
+    for term in terms:
+        for text, bold, span in _body_runs(body):
+            if term.pattern.search(text):
+                if not bold:
+                    variant.fail()
+                    collector.error(span, "glossary.undefined",
+                                    f"{variant.audience}: '{term.name}' is used before it is defined; "
+                                    f"make its first use bold and say what it means ({term.means})")
+                break
+
+
+def _forbidden(variant: VariantReport, blocks: tuple[Block, ...], rules: list[Forbidden],
+               collector: Collector) -> None:
+    for block, sentence in _sentences_with_blocks(blocks):
+        for rule in rules:
+            if rule.pattern.search(sentence) and not NEGATION.search(sentence):
+                variant.fail()
+                collector.error(block.span, "forbidden.advice",
+                                f"{variant.audience}: reads as forbidden advice ('{sentence.strip()[:80]}'): "
+                                f"{rule.reason}; remove it or say plainly that it is not advised")
+
+
+def _sentences_with_blocks(blocks: tuple[Block, ...]):
+    from .readability import plain_text, sentences  # noqa: PLC0415
+
+    for block in blocks:
+        if isinstance(block, (Paragraph, Heading)):
+            for sentence in sentences([plain_text(block.inlines)]):
+                yield block, sentence
+        elif isinstance(block, Callout):
+            yield from _sentences_with_blocks(block.blocks)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from _sentences_with_blocks(item.blocks)
+
+
+def _pemat(variant: VariantReport, document, collector: Collector, span: SourceSpan) -> None:
+    variant.pemat = assess(document, patient=True)
+    variant.pemat_scores = pemat_scores(variant.pemat)
+    for scale, (limit, aim) in PEMAT_LIMITS.items():
+        value = variant.pemat_scores[scale]
+        if value is None:
+            continue
+        if value < limit:
+            variant.fail()
+            missed = "; ".join(i.text for i in variant.pemat if i.scale == scale and i.result == "not met")
+            collector.error(span, f"pemat.{scale}",
+                            f"{variant.audience}: PEMAT {scale} is {value}%, under {limit}% (not met: {missed})")
+        elif value < aim:
+            variant.miss_aim(f"PEMAT {scale} {value}% (aim {aim}%)")
+
+
+def _review(variant: VariantReport, topic: TopicSource, today: dt.date, collector: Collector) -> None:
+    meta = topic.meta
+    days = (meta.next_review_due - today).days
+    state = "past due" if days < 0 else "due soon" if days <= REVIEW_WARNING_DAYS else "current"
+    variant.review = {"version": meta.version, "last_reviewed": meta.last_reviewed.isoformat(),
+                      "next_review_due": meta.next_review_due.isoformat(), "reviewer": meta.reviewer,
+                      "status": state}
+    if days < 0:
+        variant.fail()
+        collector.error(meta.field_span("next_review_due"), "review.past-due",
+                        f"the review was due on {meta.next_review_due.isoformat()}; have a clinician "
+                        "review the topic, then update last_reviewed and next_review_due")
+    elif state == "due soon":
+        collector.warning(meta.field_span("next_review_due"), "review.due-soon",
+                          f"the review is due on {meta.next_review_due.isoformat()}")
+
+
+def _print(variant: VariantReport, library: Library, topic: TopicSource, audience: Audience,
+           collector: Collector) -> None:
+    from .render import render  # noqa: PLC0415
+    from .render.theme import build_theme  # noqa: PLC0415
+
+    theme = build_theme(library.theme)
+    references_title = library.strings[variant.language]["references"]
+    limit = MAX_PAGES.get(topic.meta.kind, 2)
+    for size in PageSize:
+        job = Job((topic.meta.id,), audience, variant.language, size)
+        try:
+            data = render(compose(library, job), library.theme)
+        except HandoutsError as error:
+            variant.fail()
+            collector.extend(error.diagnostics)
+            return
+        facts = inspect_pdf(data, theme.margin + theme.footer_height * 0.5, references_title)
+        variant.pages[size.value] = facts.pages
+        span = topic.meta.span
+        if facts.pages > limit:
+            variant.fail()
+            collector.error(span, "print.pages", f"{audience.value}: {facts.pages} pages on {size.value}, "
+                            f"more than the {limit} allowed for a {topic.meta.kind}; shorten the text")
+        unembedded = sorted(name for name, embedded in facts.fonts if not embedded)
+        if unembedded:
+            variant.fail()
+            collector.error(span, "print.font", f"fonts not embedded: {', '.join(unembedded)}")
+        if facts.smallest_body_size < MIN_BODY_SIZE:
+            variant.fail()
+            collector.error(span, "print.text-size", f"{audience.value}: text at {facts.smallest_body_size} pt "
+                            f"on {size.value}; body text must be at least {MIN_BODY_SIZE:g} pt")
+        expected = {"a4": (595.3, 841.9), "letter": (612.0, 792.0)}[size.value]
+        if any(abs(a - b) > 1 for a, b in zip(facts.page_size, expected)):
+            variant.fail()
+            collector.error(span, "print.page-size", f"page size {facts.page_size} is not {size.value}")
+
+
+def check_contrast(theme_data: dict[str, Any], collector: Collector) -> None:
+    """Text colours against the page and the boxes they are printed on (WCAG 1.4.3)."""
+    from .render.theme import build_theme  # noqa: PLC0415
+
+    theme = build_theme(theme_data)
+    white = (1.0, 1.0, 1.0)
+    pairs = [(name, style.textColor, white) for name, style in theme.styles.items()]
+    for kind, box in theme.boxes.items():
+        if box.background is not None:
+            for part in (box.title, box.body):
+                pairs.append((f"{part.name} in box '{kind}'", part.textColor, box.background.rgb()))
+    for name, text_color, background in pairs:
+        ratio = contrast(text_color.rgb(), background)
+        if ratio < MIN_CONTRAST:
+            collector.error(SourceSpan("theme.yaml"), "print.contrast",
+                            f"text style '{name}' has contrast {ratio:.1f}:1, under {MIN_CONTRAST}:1; darken it")
+
+
+def contrast(first: tuple[float, float, float], second: tuple[float, float, float]) -> float:
+    def luminance(rgb):
+        def channel(c):
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+        r, g, b = map(channel, rgb)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+# --- across languages ------------------------------------------------------------------
+
+
+def _shape(topic: TopicSource, collector: Collector) -> dict[str, Any]:
+    audience = topic.meta.audiences[0]
+    parts = split_parts(select_audience(topic.body, audience, Collector()))
+    headings = [line for line in parts["body"] if re.match(r"^##\s", line.text)]
+    return {"audiences": set(topic.meta.audiences), "references": set(topic.meta.references),
+            "parts": {name for name, lines in parts.items() if name != "body" and lines},
+            "sections": len(headings)}
+
+
+def check_parity(library: Library, collector: Collector) -> None:
+    by_topic: dict[str, list[TopicSource]] = {}
+    for (topic_id, _), topic in sorted(library.topics.items()):
+        by_topic.setdefault(topic_id, []).append(topic)
+    for topic_id, versions in by_topic.items():
+        if len(versions) < 2:
+            continue
+        reference = next((t for t in versions if t.meta.language == "en"), versions[0])
+        want = _shape(reference, collector)
+        for other in versions:
+            if other is reference:
+                continue
+            got = _shape(other, collector)
+            where, base = other.meta.span, reference.meta.span.path
+            if got["audiences"] != want["audiences"]:
+                collector.error(other.meta.field_span("audiences"), "parity.audiences",
+                                f"serves {sorted(a.value for a in got['audiences'])} but {base} serves "
+                                f"{sorted(a.value for a in want['audiences'])}; make them the same")
+            if got["references"] != want["references"]:
+                collector.error(other.meta.field_span("references"), "parity.references",
+                                f"references differ from {base}: missing {sorted(want['references'] - got['references'])}, "
+                                f"extra {sorted(got['references'] - want['references'])}")
+            missing_parts = want["parts"] - got["parts"]
+            if missing_parts or got["sections"] != want["sections"]:
+                collector.error(where, "parity.sections",
+                                f"has {got['sections']} sections (## headings) and parts {sorted(got['parts'])}; "
+                                f"{base} has {want['sections']} and {sorted(want['parts'])}; translate every section")
+
+
+# --- the whole check ---------------------------------------------------------------------
+
+
+def check_variant(library: Library, topic: TopicSource, audience: Audience, today: dt.date,
+                  glossary: list[Term], forbidden: list[Forbidden], collector: Collector) -> VariantReport:
+    meta = topic.meta
+    variant = VariantReport(meta.id, audience.value, meta.language, str(meta.span), meta.kind)
+    blocks = topic_variant(topic, audience, collector)
+    units = text_units(blocks)
+    variant.readability = score(units, meta.language)
+    variant.words = variant.readability.words
+    skip = frozenset(w.lower() for t in glossary for w in (t.name, *t.forms))
+    variant.readability_without_glossary = score(units, meta.language, skip_words=skip)
+    _review(variant, topic, today, collector)
+    _forbidden(variant, blocks, forbidden, collector)
+    if audience.is_patient:
+        _reading(variant, collector, meta.span)
+        body = blocks[2:]  # after the title and main message
+        _glossary(variant, body, glossary, collector)
+        if not any(isinstance(i, Citation) for i, _ in walk_inlines(blocks)):
+            variant.fail()
+            collector.error(meta.span, "reference.none",
+                            f"{audience.value}: cites no reference; cite the evidence with [@key]")
+        try:
+            _pemat(variant, compose(library, Job((meta.id,), audience, meta.language)), collector, meta.span)
+        except HandoutsError as error:
+            collector.extend(error.diagnostics)
+    else:
+        variant.notes.append("clinician summary: exempt from reading-level and PEMAT limits")
+    _print(variant, library, topic, audience, collector)
+    return variant
+
+
+def check_library(library: Library, today: dt.date | None = None) -> Report:
+    today = today or dt.date.today()
     collector = Collector()
     collector.extend(list(library.warnings))
-    variants: list[VariantReport] = []
-    for (topic_id, language), topic in sorted(library.topics.items()):
-        for audience in topic.meta.audiences:
-            blocks = topic_variant(topic, audience, collector)
-            scores = score(text_units(blocks), language)
-            variant = VariantReport(topic_id, audience.value, language, str(topic.meta.span), scores)
-            if audience is Audience.CLINICIANS:
-                variant.notes.append("clinician summary: exempt from reading-level limits")
-            else:
-                _judge(variant, collector, topic.meta.span)
-            variants.append(variant)
-    request = BuildRequest(languages=tuple(library.languages()), include_preset_packets=True)
+    forbidden = read_forbidden(library, collector)
+    glossaries = {lang: read_glossary(library, lang, collector) for lang in library.languages()}
+    variants = [
+        check_variant(library, topic, audience, today, glossaries[language], forbidden, collector)
+        for (_, language), topic in sorted(library.topics.items())
+        for audience in topic.meta.audiences
+    ]
+    check_parity(library, collector)
+    check_contrast(library.theme, collector)
     try:
-        compose_all(library, plan(library, request))
+        request = BuildRequest(languages=tuple(library.languages()), include_preset_packets=True)
+        compose_all(library, [job for job in plan(library, request) if job.packet])
     except HandoutsError as error:
         collector.extend(error.diagnostics)
     return Report(variants, collector.diagnostics)
