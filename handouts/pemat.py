@@ -22,6 +22,7 @@ PASSIVE = re.compile(
     r"(?:\w+ed|known|shown|given|taken|seen|done|made|found|written|told|grown|born|eaten|"
     r"drawn|chosen|kept|left|put|set|cut|bought|brought|held|meant|sold|thought)\b", re.I)
 HARD_NUMBERS = re.compile(r"\b\d+\.\d+\b|\b(?:OR|RR|HR|CI|SMD|SCORAD)\b|\d\s*[x×]\s*\d|[=<>≤≥±]")
+FURNITURE = ("about", "audience")  # boxes the template adds around every handout
 SECTION_WORDS = 180  # a "short section" holds at most this many words
 MAX_PASSIVE_SHARE = 0.2
 
@@ -68,8 +69,9 @@ def assess(document: Document, patient: bool) -> list[Item]:
     headings = [b for b in flat if isinstance(b, Heading) and b.level >= 2]
     tables = [b for b in flat if isinstance(b, Table)]
     lists = [b for b in flat if isinstance(b, ListBlock)]
-    text = " ".join(text_units(blocks))
-    said = sentences(text_units(blocks))
+    reading = tuple(b for b in blocks if not (isinstance(b, Callout) and b.kind in FURNITURE))
+    text = " ".join(text_units(reading))
+    said = sentences(text_units(reading))
     passive = sum(1 for s in said if PASSIVE.search(s))
     top = next((b for b in blocks if not (isinstance(b, Callout) and b.kind == "audience")
                 and not isinstance(b, Heading)), None)

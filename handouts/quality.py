@@ -380,7 +380,7 @@ def check_variant(library: Library, topic: TopicSource, audience: Audience, toda
     units = text_units(blocks)
     variant.readability = score(units, meta.language)
     variant.words = variant.readability.words
-    skip = frozenset(w.lower() for t in glossary for w in (t.name, *t.forms))
+    skip = frozenset(word.lower() for t in glossary for form in (t.name, *t.forms) for word in form.split())
     variant.readability_without_glossary = score(units, meta.language, skip_words=skip)
     _review(variant, topic, today, collector)
     _forbidden(variant, blocks, forbidden, collector)

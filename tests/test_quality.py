@@ -1,0 +1,146 @@
+"""The quality gate: each rule fails crafted content with the right code at the right line."""
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from handouts.library import load_library
+from handouts.quality import check_library, contrast
+
+TODAY = dt.date(2026, 11, 24)
+
+
+def check(content: Path, today=TODAY, templates=()):
+    return check_library(load_library([content], templates, shipped_content=False), today)
+
+
+def problems(report) -> list[tuple[str, str]]:
+    return [(d.code, str(d.span)) for d in report.diagnostics if d.severity.value == "error"]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_fixture_content_passes(content):
+    report = check(content)
+    assert problems(report) == []
+    by_variant = {(v.topic, v.audience): v for v in report.variants}
+    assert set(by_variant) == {("mini", "parents"), ("mini", "adults"), ("mini", "clinicians"),
+                               ("kit", "parents"), ("kit", "adults")}
+    parents = by_variant[("mini", "parents")]
+    assert parents.readability.flesch_kincaid <= 8 and parents.readability.smog <= 10
+    assert parents.pemat_scores["understandability"] >= 70 and parents.pemat_scores["actionability"] >= 70
+    assert parents.pages == {"a4": 1, "letter": 1} or max(parents.pages.values()) <= 2
+    assert parents.review["status"] == "current"
+
+
+def test_grade_twelve_handout_fails(content):
+    hard = ("Comprehensive dermatological management necessitates individualised consideration of "
+            "immunological, environmental and pharmacological determinants, particularly regarding "
+            "corticosteroid formulations and concomitant emollient administration.")
+    edit(content / "mini" / "en.md", "1. Run a warm bath.", f"{hard} {hard}\n\n1. Run a warm bath.")
+    report = check(content)
+    codes = problems(report)
+    assert ("readability.flesch_kincaid", f"{content}/mini/en.md:1") in codes
+    assert ("readability.smog", f"{content}/mini/en.md:1") in codes
+
+
+def test_review_date_in_the_past_fails(content):
+    report = check(content, today=dt.date(2027, 10, 2))
+    assert ("review.past-due", f"{content}/mini/en.md:11") in problems(report)
+
+
+def test_review_due_soon_is_a_warning(content):
+    report = check(content, today=dt.date(2027, 9, 1))
+    assert not report.failed
+    assert "review.due-soon" in {d.code for d in report.diagnostics}
+
+
+def test_glossary_term_used_before_its_definition(content):
+    edit(content / "mini" / "en.md", "**Eczema** is dry", "Eczema is dry")
+    report = check(content)
+    assert ("glossary.undefined", f"{content}/mini/en.md:15") in problems(report)
+
+
+def test_scores_are_reported_with_and_without_glossary_terms(content):
+    variant = next(v for v in check(content).variants if (v.topic, v.audience) == ("mini", "parents"))
+    assert variant.readability_without_glossary.syllables < variant.readability.syllables
+
+
+def test_forbidden_advice(content):
+    edit(content / "mini" / "en.md", "2. Pat", "2. Stop the cream for a week.\n3. Pat")
+    report = check(content)
+    assert ("forbidden.advice", f"{content}/mini/en.md:20") in problems(report)
+
+
+def test_warning_against_forbidden_advice_passes(content):
+    edit(content / "mini" / "en.md", "2. Pat", "2. Do not stop the cream.\n3. Pat")
+    assert "forbidden.advice" not in {code for code, _ in problems(check(content))}
+
+
+def test_missing_french_section(content):
+    shutil.copy(content / "strings.en.yaml", content / "strings.fr.yaml")
+    french = (content / "mini" / "en.md").read_text().replace("language: en", "language: fr")
+    (content / "mini" / "fr.md").write_text(french.replace("## What to do\n", ""))
+    report = check(content)
+    assert ("parity.sections", f"{content}/mini/fr.md:1") in problems(report)
+
+
+def test_french_needs_the_same_audiences_and_references(content):
+    shutil.copy(content / "strings.en.yaml", content / "strings.fr.yaml")
+    french = (content / "mini" / "en.md").read_text().replace("language: en", "language: fr")
+    french = french.replace("[parents, adults, clinicians]", "[parents, adults]")
+    (content / "mini" / "fr.md").write_text(french)
+    assert ("parity.audiences", f"{content}/mini/fr.md:7") in problems(check(content))
+
+
+def test_handout_without_citations_fails(content):
+    path = content / "kit" / "en.md"
+    edit(path, "Bring this diary to your visit [@alpha2020].", "Bring this diary to your visit.")
+    report = check(content)
+    assert ("reference.none", f"{content}/kit/en.md:1") in problems(report)
+
+
+def test_too_long_for_its_page_limit(content):
+    rows = "".join(f"| {n} | | |\n" for n in range(3, 40))
+    edit(content / "kit" / "en.md", "| 2 | | |\n", "| 2 | | |\n" + rows)
+    report = check(content)
+    assert ("print.pages", f"{content}/kit/en.md:1") in problems(report)
+
+
+def test_pemat_fails_a_wall_of_text(content):
+    path = content / "kit" / "en.md"
+    header = path.read_text().split("---\n")[1]
+    path.write_text(f"---\n{header}---\nThe diary was designed by the team and is kept [@alpha2020].\n")
+    report = check(content)
+    assert ("pemat.actionability", f"{content}/kit/en.md:1") in problems(report)
+
+
+def test_unreadable_theme_colour_fails(content, tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    theme = (Path(__file__).parents[1] / "templates" / "theme.yaml").read_text()
+    (templates / "theme.yaml").write_text(theme.replace('muted: "#4a4a4a"', 'muted: "#bbbbbb"'))
+    report = check(content, templates=[templates])
+    assert "print.contrast" in {code for code, _ in problems(report)}
+
+
+def test_contrast_formula():
+    assert contrast((0, 0, 0), (1, 1, 1)) == pytest.approx(21)
+    assert contrast((1, 1, 1), (1, 1, 1)) == pytest.approx(1)
+
+
+def test_check_command_json(cli, content):
+    result = cli("check", "--json", "--content", content)
+    report = json.loads(result.stdout)
+    variant = next(v for v in report["variants"] if v["topic"] == "mini" and v["audience"] == "parents")
+    assert {"flesch_kincaid", "smog", "reading_ease"} <= set(variant["readability"])
+    assert {item["id"] for item in variant["pemat"]} >= {"U1", "U5", "A20", "A23"}
+    assert variant["review"]["status"] == "current"
+    assert result.exit_code == (1 if not report["passed"] else 0)
