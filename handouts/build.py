@@ -6,9 +6,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .compose import Clinic, Job, compose
+from .compose import Job, compose
 from .errors import Collector, Diagnostic, UsageError
-from .model import Audience, Document, Library, PageSize
+from .model import Audience, Clinic, Document, Library, PageSize
 from .render import render
 from .writer import inside, write_atomic
 
@@ -25,6 +25,8 @@ class BuildRequest:
     page_size: PageSize = PageSize.A4
     packet: str | None = None
     include_preset_packets: bool = False
+    large_print: bool = False
+    duplex: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,8 @@ def _topic_jobs(library: Library, request: BuildRequest, language: str) -> list[
                     raise _usage(f"topic '{topic_id}' has no {audience.value} version; it serves "
                                  f"{', '.join(a.value for a in topic.meta.audiences)}")
                 continue
-            jobs.append(Job((topic_id,), audience, language, request.page_size))
+            jobs.append(Job((topic_id,), audience, language, request.page_size,
+                            large_print=request.large_print))
     return jobs
 
 
@@ -106,14 +109,15 @@ def _packet_jobs(library: Library, request: BuildRequest, language: str, name: s
         served = [t for t in topics if (t, language) in library.topics
                   and audience in library.topics[(t, language)].meta.audiences]
         if served:
-            jobs.append(Job(tuple(served), audience, language, request.page_size,
-                            packet=name, packet_title=title))
+            jobs.append(Job(tuple(served), audience, language, request.page_size, packet=name,
+                            packet_title=title, large_print=request.large_print,
+                            duplex=request.duplex))
     return jobs
 
 
 def output_path(out_dir: Path, job: Job) -> Path:
     folder = (job.language, job.audience.value, *(("packets",) if job.packet else ()))
-    return inside(out_dir, *folder, f"{job.name}.pdf")
+    return inside(out_dir, *folder, job.file_name)
 
 
 def compose_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = None) -> list[Document]:

@@ -56,33 +56,52 @@ def _library(content: list[Path], templates: list[Path]):
     return _run(lambda: load_library(content, templates))
 
 
+ClinicOption = Annotated[Optional[Path], typer.Option(
+    "--clinic", help="Clinic profile (TOML); default: handouts.toml in this folder, if there is one.",
+    dir_okay=False)]
+
+
+def _clinic(path: Optional[Path]):
+    from .clinic import find_profile, read_clinic  # noqa: PLC0415
+
+    profile = find_profile(path)
+    return _run(lambda: read_clinic(profile)) if profile else None
+
+
 @app.command()
 def build(
     topic: Annotated[Optional[list[str]], typer.Option("--topic", "-t", help="Topic id (repeatable); default: all.")] = None,
     audience: Annotated[Optional[list[Audience]], typer.Option("--audience", "-a", help="Audience (repeatable); default: all the topic serves.")] = None,
-    lang: Annotated[Optional[list[str]], typer.Option("--lang", "-l", help="Language code (repeatable); default: en.")] = None,
-    page_size: Annotated[PageSize, typer.Option("--page-size", help="Paper size.")] = PageSize.A4,
+    lang: Annotated[Optional[list[str]], typer.Option("--lang", "-l", help="Language code (repeatable); default: the clinic's, else en.")] = None,
+    page_size: Annotated[Optional[PageSize], typer.Option("--page-size", help="Paper size; default: the clinic's, else a4.")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.", file_okay=False)] = Path("output"),
     packet: Annotated[Optional[str], typer.Option("--packet", help="Put the chosen topics into one PDF packet with this name, or build a preset packet from packets.yaml.")] = None,
+    clinic: ClinicOption = None,
+    large_print: Annotated[bool, typer.Option("--large-print", help="18 pt body text; files end in -large-print.pdf.")] = False,
+    duplex: Annotated[bool, typer.Option("--duplex", help="Pad packets to an even page count for two-sided printing.")] = False,
     content: ContentOption = [],  # noqa: B006 - Typer needs a literal default
     templates: TemplatesOption = [],  # noqa: B006
 ) -> None:
     """Build handouts as PDF files into OUT/<lang>/<audience>/<topic>.pdf.
 
     With no options, builds every topic for every audience in English, plus the
-    preset packets.
+    preset packets. Every build writes OUT/manifest.json.
 
     Example: handouts build --topic probiotics --audience parents --page-size letter --out handouts-today
     """
     from .build import BuildRequest, build as run_build  # noqa: PLC0415
 
+    profile = _clinic(clinic)
     library = _library(content, templates)
     request = BuildRequest(
         topics=tuple(topic or ()), audiences=tuple(audience or ()),
-        languages=tuple(lang or ("en",)), page_size=page_size, packet=packet,
-        include_preset_packets=not (topic or packet),
+        languages=tuple(lang or (profile.default_language if profile else "en",)),
+        page_size=page_size or (profile.default_page_size if profile else PageSize.A4),
+        packet=packet, include_preset_packets=not (topic or packet),
+        large_print=large_print, duplex=duplex,
     )
-    built = _run(lambda: _with_progress(lambda progress: run_build(library, request, out, progress=progress)))
+    built = _run(lambda: _with_progress(
+        lambda progress: run_build(library, request, out, clinic=profile, progress=progress)))
     for item in built:
         typer.echo(f"wrote {item.path} ({item.size // 1024} KB)")
     typer.echo(f"{len(built)} PDF{'s' if len(built) != 1 else ''} in {out}")
@@ -94,6 +113,27 @@ def _with_progress(action):
     with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("Rendering", total=None)
         return action(lambda job: progress.advance(task))
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the profile.", dir_okay=False)] = Path("handouts.toml"),
+) -> None:
+    """Write a commented example clinic profile to edit.
+
+    Example: handouts init my-clinic.toml
+    """
+    from .clinic import EXAMPLE  # noqa: PLC0415
+
+    if path.exists():
+        typer.echo(f"{path}: error: the file already exists; choose another name or remove it", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
+    try:
+        path.write_text(EXAMPLE, encoding="utf-8")
+    except OSError as error:
+        typer.echo(f"{path}: error: cannot write here ({error.strerror})", err=True)
+        raise typer.Exit(int(ExitCode.WRITE)) from None
+    typer.echo(f"wrote {path}; edit it, then run: handouts build --clinic {path}")
 
 
 @app.command("list")

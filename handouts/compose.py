@@ -24,8 +24,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from .errors import Collector, ContentError, SourceSpan, TemplateError
 from .library import display_path
 from .markup import escape, parse_blocks, select_audience, split_parts
-from .model import (Audience, Citation, Document, DocumentInfo, Library, PageSize, Reference,
-                    SourceLine, TopicSource)
+from .model import (Audience, Citation, Clinic, Document, DocumentInfo, Library, PageSize,
+                    Reference, SourceLine, TopicSource)
 from .validate import walk_inlines
 
 _MARK = "\x1a"
@@ -66,6 +66,8 @@ def environment(template_dirs: tuple[str, ...]) -> SandboxedEnvironment:
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
         keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
         autoescape=False,
     )
 
@@ -132,17 +134,10 @@ def topic_view(topic: TopicSource, audience: Audience, strings: dict[str, Any],
         "next_review_due": format_date(meta.next_review_due, strings),
         "reviewer": meta.reviewer,
         "audiences": [a.value for a in meta.audiences],
+        "fill_in": list(meta.fill_in),
         "parts": {name: Snippet(tuple(lines)) for name, lines in parts.items()},
         "empty": Snippet(()),
     }
-
-
-@dataclass(frozen=True, slots=True)
-class Clinic:
-    """Who publishes the handout; printed in the header and the contact block."""
-
-    name: str
-    contact: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,14 +150,36 @@ class Job:
     page_size: PageSize = PageSize.A4
     packet: str | None = None  # packet name, or None for a single handout
     packet_title: str = ""
+    large_print: bool = False
+    duplex: bool = False  # pad packets to an even number of pages
 
     @property
     def name(self) -> str:
         return self.packet or self.topics[0]
 
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}{'-large-print' if self.large_print else ''}.pdf"
+
+    @property
+    def web_path(self) -> str:
+        """Where the online copy lives under the clinic's base URL."""
+        where = f"packets/{self.packet}" if self.packet else self.topics[0]
+        return f"{self.language}/{self.audience.value}/{where}"
+
 
 def template_for(topic: TopicSource) -> str:
     return "tool.md.j2" if topic.meta.kind == "tool" else "handout.md.j2"
+
+
+def clinic_view(clinic: Clinic, strings: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": clinic.name, "department": clinic.department, "address": clinic.address,
+        "phone": clinic.phone, "email": clinic.email, "website": clinic.website,
+        "contact_lines": clinic.contact_lines,
+        "feedback": clinic.feedback or strings["feedback"],
+        "alternative_formats": clinic.alternative_formats or strings["alternative_formats"],
+    }
 
 
 def compose(library: Library, job: Job, clinic: Clinic | None = None) -> Document:
@@ -173,8 +190,8 @@ def compose(library: Library, job: Job, clinic: Clinic | None = None) -> Documen
     topics = [library.topics[(topic_id, job.language)] for topic_id in job.topics]
     views = [topic_view(topic, job.audience, strings, collector) for topic in topics]
     context = {"audience": job.audience.value, "lang": job.language, "strings": strings,
-               "clinic": {"name": publisher.name, "contact": publisher.contact},
-               "page_size": job.page_size.value}
+               "clinic": clinic_view(publisher, strings), "page_size": job.page_size.value,
+               "large_print": job.large_print}
     if job.packet:
         context.update(packet={"name": job.packet, "title": job.packet_title}, topics=views)
         lines = render_template(library, "packet.md.j2", context)
@@ -185,8 +202,12 @@ def compose(library: Library, job: Job, clinic: Clinic | None = None) -> Documen
     collector.raise_if_errors()
     references = _cited_references(blocks, library, collector)
     collector.raise_if_errors(ContentError)
-    return Document(info=_info(job, topics, strings, publisher), blocks=blocks,
-                    references=references, page_size=job.page_size)
+    return Document(
+        info=_info(job, topics, strings, publisher), blocks=blocks, references=references,
+        page_size=job.page_size, large_print=job.large_print,
+        pad_to_even_pages=job.duplex and bool(job.packet), accent=publisher.accent,
+        logo=publisher.logo,
+        online_url=f"{publisher.base_url}/{job.web_path}" if publisher.base_url else "")
 
 
 def _cited_references(blocks, library: Library, collector: Collector) -> tuple[Reference, ...]:
@@ -215,10 +236,14 @@ def _info(job: Job, topics: Sequence[TopicSource], strings: dict[str, Any],
             id=meta.id, version=meta.version,
             last_reviewed=format_date(meta.last_reviewed, strings),
             next_review_due=format_date(meta.next_review_due, strings))
+    if job.large_print:
+        footer = f"{footer} · {strings['large_print']}"
     return DocumentInfo(
         title=title, subject=subject, author=publisher.name, language=job.language,
-        header_text=publisher.name, footer_text=footer, page_label=strings["page_of"],
-        keywords=("eczema", "atopic dermatitis", job.audience.value))
+        header_text=" · ".join(x for x in (publisher.name, publisher.department) if x),
+        footer_text=footer, page_label=strings["page_of"],
+        keywords=("eczema", "atopic dermatitis", job.audience.value),
+        online_label=strings["online_copy"])
 
 
 _SWAP = re.compile(r"\{([^{}]*:[^{}]*)\}")

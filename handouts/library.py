@@ -112,6 +112,9 @@ FRONT_MATTER: dict[str, tuple[type | tuple[type, ...], str]] = {
     "reviewer": (str, "the clinical reviewer's role"),
     "references": (list, "a list of keys from references.yaml"),
 }
+OPTIONAL_FRONT_MATTER: dict[str, tuple[type, str]] = {
+    "fill_in": (list, "a list of blanks to print, such as [name, date, next_appointment]"),
+}
 
 
 def split_front_matter(text: str, path: str, collector: Collector) -> tuple[str, list[str], int] | None:
@@ -151,9 +154,13 @@ def read_meta(data: dict[str, Any], lines: dict[str, int], path: str, folder: st
                             f"the header has no '{name}'; add '{name}:' with {advice}")
         elif not isinstance(data[name], kind) or isinstance(data[name], bool):
             collector.error(span(name), "front-matter.type", f"'{name}' should be {advice}")
-    for name in data.keys() - FRONT_MATTER.keys():
+    for name, (kind, advice) in OPTIONAL_FRONT_MATTER.items():
+        if name in data and not isinstance(data[name], kind):
+            collector.error(span(name), "front-matter.type", f"'{name}' should be {advice}")
+    for name in data.keys() - FRONT_MATTER.keys() - OPTIONAL_FRONT_MATTER.keys():
+        known = ", ".join([*FRONT_MATTER, *OPTIONAL_FRONT_MATTER])
         collector.error(span(name), "front-matter.unknown-field",
-                        f"unknown header field '{name}'; the fields are: {', '.join(FRONT_MATTER)}")
+                        f"unknown header field '{name}'; the fields are: {known}")
     if len(collector.errors) > start:
         return None
 
@@ -188,6 +195,7 @@ def read_meta(data: dict[str, Any], lines: dict[str, int], path: str, folder: st
         main_message=" ".join(data["main_message"].split()), audiences=tuple(audiences),
         language=language, version=str(data["version"]), last_reviewed=last,
         next_review_due=due, reviewer=data["reviewer"], references=tuple(references),
+        fill_in=tuple(map(str, data.get("fill_in", ()))),
         span=SourceSpan(path, 1), field_lines=dict(lines))
 
 

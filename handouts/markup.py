@@ -32,6 +32,7 @@ from .model import (
     Inlines,
     LineBreak,
     ListBlock,
+    Masthead,
     ListItem,
     ListKind,
     PageBreak,
@@ -44,9 +45,11 @@ from .model import (
 )
 
 CALLOUTS = ("main", "know", "unknown", "help-now", "note", "safety", "questions",
-            "teach-back", "about", "cover", "audience", "zone-green", "zone-yellow", "zone-red")
+            "teach-back", "about", "contact", "fill-in", "cover", "audience",
+            "zone-green", "zone-yellow", "zone-red")
 PARTS = ("questions", "safety", "teach-back")
-MARKERS = {"references": ReferenceList, "contents": Contents, "page-break": PageBreak}
+MARKERS = {"references": ReferenceList, "contents": Contents, "page-break": PageBreak,
+           "masthead": Masthead}
 ONLY = "only"
 CONTAINER_NAMES = frozenset(CALLOUTS) | frozenset(MARKERS) | {ONLY}
 

@@ -131,7 +131,15 @@ class Contents:
     span: SourceSpan
 
 
-Block = Union[Heading, Paragraph, ListBlock, Callout, Table, PageBreak, ReferenceList, Contents]
+@dataclass(frozen=True, slots=True)
+class Masthead:
+    """Where the clinic's logo and the QR code to the online copy are drawn."""
+
+    span: SourceSpan
+
+
+Block = Union[Heading, Paragraph, ListBlock, Callout, Table, PageBreak, ReferenceList, Contents,
+              Masthead]
 
 
 # --- library --------------------------------------------------------------
@@ -168,6 +176,7 @@ class TopicMeta:
     reviewer: str
     references: tuple[str, ...]
     span: SourceSpan
+    fill_in: tuple[str, ...] = ()
     field_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     def field_span(self, name: str) -> SourceSpan:
@@ -223,6 +232,34 @@ class Library:
         return sorted({lang for _, lang in self.topics})
 
 
+# --- clinic -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Clinic:
+    """Who publishes the handouts: from the clinic profile, never from content."""
+
+    name: str
+    department: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    feedback: str = ""
+    alternative_formats: str = ""
+    base_url: str = ""
+    logo: bytes | None = field(default=None, repr=False)
+    accent: str | None = None
+    default_language: str = "en"
+    default_page_size: PageSize = PageSize.A4
+    log_path: str | None = None
+    source: str = ""
+
+    @property
+    def contact_lines(self) -> list[str]:
+        return [line for line in (self.department, self.address, self.phone, self.email, self.website) if line]
+
+
 # --- composed document ----------------------------------------------------
 
 
@@ -238,6 +275,7 @@ class DocumentInfo:
     footer_text: str
     page_label: str  # e.g. "Page {page} of {pages}"
     keywords: tuple[str, ...] = ()
+    online_label: str = ""  # e.g. "Read this online:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +284,11 @@ class Document:
     blocks: tuple[Block, ...]
     references: tuple[Reference, ...]
     page_size: PageSize = PageSize.A4
+    large_print: bool = False
+    pad_to_even_pages: bool = False  # for duplex printing of packets
+    accent: str | None = None
+    logo: bytes | None = field(default=None, repr=False)
+    online_url: str = ""  # printed beside a QR code when set
 
     def reference_numbers(self) -> dict[str, int]:
         return {ref.key: number for number, ref in enumerate(self.references, start=1)}

@@ -84,8 +84,14 @@ def validate_library(library: Library, topic_folders: set[str]) -> list[Diagnost
     collector = Collector()
     for topic in library.topics.values():
         check_topic(topic, library, collector)
-        if topic.meta.language not in library.strings:
+        strings = library.strings.get(topic.meta.language)
+        if strings is None:
             collector.error(topic.meta.span, "strings.missing",
                             f"no strings.{topic.meta.language}.yaml for this language; copy strings.en.yaml and translate it")
+            continue
+        for blank in topic.meta.fill_in:
+            if blank not in strings.get("fill_in", {}):
+                collector.error(topic.meta.field_span("fill_in"), "front-matter.fill-in",
+                                f"unknown blank '{blank}'; use one of: {', '.join(strings.get('fill_in', {}))}")
     check_packets(library, topic_folders, collector)
     return collector.diagnostics

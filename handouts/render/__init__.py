@@ -11,7 +11,9 @@ from typing import Any
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from xml.sax.saxutils import escape as xml_escape
+
+from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Paragraph, Spacer
 from reportlab.platypus.doctemplate import LayoutError
 
 from .. import __version__
@@ -59,24 +61,27 @@ def _draw_furniture(canvas: Canvas, document: Document, theme: Theme) -> None:
     canvas.setStrokeColor(theme.colors["rule"])
     canvas.setLineWidth(0.6)
     canvas.line(margin, height - margin - 3, width - margin, height - margin - 3)
-    rule_y = margin + footer.fontSize + 4
-    canvas.line(margin, rule_y, width - margin, rule_y)
     canvas.setFillColor(footer.textColor)
     canvas.setFont(footer.fontName, footer.fontSize)
-    canvas.drawString(margin, margin, info.footer_text)
     before, _, after = info.page_label.partition("{pages}")
     widest = canvas.stringWidth(info.page_label.format(page=999, pages=999), footer.fontName, footer.fontSize)
+    footer_text = Paragraph(xml_escape(info.footer_text), footer)  # wraps rather than run into the page label
+    _, footer_height = footer_text.wrapOn(canvas, width - 2 * margin - widest - footer.fontSize, margin)
+    footer_text.drawOn(canvas, margin, margin)
+    baseline = margin + footer.leading - footer.fontSize  # the footer's last line
+    rule_y = margin + footer_height + 2
+    canvas.line(margin, rule_y, width - margin, rule_y)
     x = width - margin - widest
     prefix = before.format(page=canvas.getPageNumber())
-    canvas.drawString(x, margin, prefix)
+    canvas.drawString(x, baseline, prefix)
     x += canvas.stringWidth(prefix, footer.fontName, footer.fontSize)
     canvas.saveState()
-    canvas.translate(x, margin)
+    canvas.translate(x, baseline)
     canvas.doForm(PAGE_COUNT_FORM)
     canvas.restoreState()
     if after:
         count_width = canvas.stringWidth("999", footer.fontName, footer.fontSize)
-        canvas.drawString(x + count_width, margin, after)
+        canvas.drawString(x + count_width, baseline, after)
     canvas.restoreState()
 
 
@@ -107,7 +112,15 @@ class HandoutDocTemplate(BaseDocTemplate):
 
 
 def render(document: Document, theme_data: dict[str, Any]) -> bytes:
-    theme = build_theme(theme_data)
+    """Lay the document out and return the PDF; raise RenderError naming the source line."""
+    theme = build_theme(theme_data, document.large_print, document.accent)
+    data, pages = _layout(document, theme, blank_pages=0)
+    if document.pad_to_even_pages and pages % 2:
+        data, pages = _layout(document, theme, blank_pages=1)
+    return data
+
+
+def _layout(document: Document, theme: Theme, blank_pages: int) -> tuple[bytes, int]:
     page_width, page_height = PAGE_SIZES[document.page_size]
     margin = theme.margin
     frame_width = page_width - 2 * margin
@@ -118,6 +131,8 @@ def render(document: Document, theme_data: dict[str, Any]) -> bytes:
     story = renderer.flowables(document.blocks, frame_width)
     if renderer.problems:
         raise RenderError(renderer.problems)
+    for _ in range(blank_pages):  # a page left blank so that the next handout starts on a new sheet
+        story.extend([PageBreak(), Spacer(1, 1)])
 
     buffer = io.BytesIO()
     info = document.info
@@ -140,4 +155,4 @@ def render(document: Document, theme_data: dict[str, Any]) -> bytes:
         raise RenderError(Diagnostic(template.current_span, "layout.overflow",
                                      f"this part does not fit on a page ({reason}); "
                                      "split it into shorter paragraphs, rows or boxes")) from None
-    return buffer.getvalue()
+    return buffer.getvalue(), template.page

@@ -6,15 +6,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape as xml_escape
 
+import io
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import Color
-from reportlab.platypus import Flowable, PageBreak as RLPageBreak, Paragraph as RLParagraph
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable, Image as RLImage, PageBreak as RLPageBreak
+from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Spacer, Table as RLTable, TableStyle
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from ..errors import Diagnostic, SourceSpan
 from ..model import (Block, Callout, Citation, Contents, Document, Emphasis, Heading, Inline,
-                     LineBreak, ListBlock, ListKind, PageBreak, Paragraph, ReferenceList,
-                     Reference, Strong, Table, Text)
+                     LineBreak, ListBlock, ListKind, Masthead, PageBreak, Paragraph,
+                     ReferenceList, Reference, Strong, Table, Text)
 from .theme import Theme
 
 
@@ -189,6 +195,23 @@ class Renderer:
         return [RLParagraph(f"<bullet>{n}.</bullet>{xml_escape(format_reference(ref))}", style)
                 for n, ref in enumerate(self.document.references, start=1)]
 
+    def masthead(self, block: Masthead, width, body_style):
+        """The clinic's logo on the left; the QR code to the online copy on the right."""
+        document, theme = self.document, self.theme
+        if not document.logo and not document.online_url:
+            return []
+        logo = [_logo(document.logo, theme.logo_width, theme.logo_height)] if document.logo else []
+        if not document.online_url:
+            return [*logo, Spacer(1, 6)]
+        link = f"{xml_escape(document.info.online_label)}<br/>{xml_escape(document.online_url)}"
+        qr_width = theme.qr_size + 6
+        text_width = (width - qr_width) * 0.55
+        table = self.grid(
+            [[logo, RLParagraph(link, theme.style("masthead.url")), _qr_code(document.online_url, theme.qr_size)]],
+            [width - qr_width - text_width, text_width, qr_width],
+            [*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("RIGHTPADDING", (1, 0), (1, 0), 6)])
+        return [table, Spacer(1, 6)]
+
     def contents(self, block: Contents, width, body_style):
         toc = TableOfContents(dotsMinLevel=0)
         toc.levelStyles = [self.theme.style("contents.1")]
@@ -206,7 +229,26 @@ HANDLERS: dict[type, Callable] = {
     PageBreak: Renderer.page_break,
     ReferenceList: Renderer.references,
     Contents: Renderer.contents,
+    Masthead: Renderer.masthead,
 }
+
+
+def _logo(data: bytes, max_width: float, max_height: float) -> Flowable:
+    reader = ImageReader(io.BytesIO(data))
+    pixel_width, pixel_height = reader.getSize()
+    scale = min(max_width / pixel_width, max_height / pixel_height)
+    image = RLImage(io.BytesIO(data), width=pixel_width * scale, height=pixel_height * scale)
+    image.hAlign = "LEFT"
+    return image
+
+
+def _qr_code(url: str, size: float) -> Flowable:
+    widget = QrCodeWidget(url, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    drawing.hAlign = "RIGHT"
+    return drawing
 
 
 def _plain(inline: Inline) -> str:

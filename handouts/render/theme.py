@@ -10,7 +10,7 @@ from typing import Any
 
 import reportlab
 from reportlab.lib.colors import Color, HexColor
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -49,6 +49,9 @@ class Theme:
     blank_row_height: float
     table_padding: float
     font_names: dict[str, str]
+    logo_height: float
+    logo_width: float
+    qr_size: float
 
     def style(self, name: str) -> ParagraphStyle:
         return self.styles[name]
@@ -112,22 +115,42 @@ def _styles(data: dict[str, dict[str, Any]], fonts: dict[str, str],
             leading=float(spec.get("leading", size * 1.5)),
             spaceBefore=float(spec.get("space_before", 0)),
             spaceAfter=float(spec.get("space_after", 0)),
-            textColor=_color(spec.get("color", "ink"), colors), alignment=TA_LEFT,
+            textColor=_color(spec.get("color", "ink"), colors),
+            alignment=TA_RIGHT if spec.get("align") == "right" else TA_LEFT,
             keepWithNext=1 if name.startswith(("heading", "box.title")) else 0,
             bulletFontName=fonts[spec.get("font", "regular")], bulletFontSize=size,
             leftIndent=float(spec.get("hanging_indent", 0)),
-            splitLongWords=0, allowWidows=0, allowOrphans=0,
+            splitLongWords=1 if spec.get("split_long_words") else 0, allowWidows=0, allowOrphans=0,
         )
     return styles
 
 
-def build_theme(data: dict[str, Any]) -> Theme:
-    return _build_theme(json.dumps(data, sort_keys=True, default=str))
+def build_theme(data: dict[str, Any], large_print: bool = False, accent: str | None = None) -> Theme:
+    """Styles from theme data, with the large-print overlay and the clinic's accent applied."""
+    return _build_theme(json.dumps(data, sort_keys=True, default=str), large_print, accent)
+
+
+def _overlay(data: dict[str, Any], large_print: bool, accent: str | None) -> dict[str, Any]:
+    data = json.loads(json.dumps(data))
+    if accent:
+        data["colors"]["accent"] = accent
+    if large_print:
+        factor = float(data["large_print"]["scale"])
+        for style in data["styles"].values():
+            for key in ("size", "leading", "space_before", "space_after", "hanging_indent"):
+                if key in (style or {}):
+                    style[key] = round(float(style[key]) * factor, 2)
+        for key in ("indent", "checkbox"):
+            data["lists"][key] = float(data["lists"][key]) * factor
+        data["tables"]["blank_row_height"] = float(data["tables"]["blank_row_height"]) * factor
+        data["page"]["header_height"] = float(data["page"]["header_height"]) * factor
+        data["page"]["footer_height"] = float(data["page"]["footer_height"]) * factor
+    return data
 
 
 @cache
-def _build_theme(frozen: str) -> Theme:
-    data = json.loads(frozen)
+def _build_theme(frozen: str, large_print: bool, accent: str | None) -> Theme:
+    data = _overlay(json.loads(frozen), large_print, accent)
     fonts = _register_fonts(data["fonts"])
     colors = {name: HexColor(value) for name, value in data["colors"].items()}
     styles = _styles(data["styles"], fonts, colors)
@@ -136,7 +159,7 @@ def _build_theme(frozen: str) -> Theme:
                        float(spec.get("bar_width", 0)), styles[spec["title"]], styles[spec["body"]])
         for kind, spec in data["boxes"].items()
     }
-    page, lists, tables = data["page"], data["lists"], data["tables"]
+    page, lists, tables, masthead = data["page"], data["lists"], data["tables"], data["masthead"]
     return Theme(
         styles=styles, colors=colors, boxes=boxes,
         margin=float(page["margin"]) * mm, header_height=float(page["header_height"]) * mm,
@@ -145,4 +168,6 @@ def _build_theme(frozen: str) -> Theme:
         bullet=str(lists["bullet"]), table_grid=_color(tables["grid"], colors),
         blank_row_height=float(tables["blank_row_height"]), table_padding=float(tables["padding"]),
         font_names=fonts,
+        logo_height=float(masthead["logo_height"]) * mm, logo_width=float(masthead["logo_width"]) * mm,
+        qr_size=float(masthead["qr_size"]) * mm,
     )

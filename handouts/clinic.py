@@ -1,0 +1,175 @@
+"""The clinic profile (TOML): who publishes the handouts and how they look.
+
+Read once, validated field by field, with the logo loaded into memory so that
+the renderer never opens a file.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from .errors import Collector, ContentError, SourceSpan
+from .library import display_path
+from .model import Clinic, PageSize
+
+PROFILE_NAME = "handouts.toml"
+TEXT_FIELDS = ("name", "department", "address", "phone", "email", "website", "feedback",
+               "alternative_formats", "base_url")
+FIELDS = (*TEXT_FIELDS, "logo", "accent_colour", "default_language", "default_page_size", "log")
+MIN_ACCENT_CONTRAST = 4.5
+
+EXAMPLE = '''\
+# handouts clinic profile. Every handout you build with this file carries these
+# details. Save it as handouts.toml in the folder you build from, or pass it
+# with --clinic FILE. Text prints exactly as you type it.
+
+# Your clinic's name, printed at the top of every page.
+name = "Riverside Children's Skin Clinic"
+# Optional: the team or department.
+department = "Paediatric dermatology"
+address = "Riverside Hospital, 1 River Road, Leeds LS1 4AB"
+phone = "0113 496 0000"
+email = "skin.clinic@riverside.example"
+website = "https://riverside.example/skin"
+
+# A PNG or JPEG file, relative to this profile; it is scaled to fit.
+# logo = "logo.png"
+
+# The colour of headings and box edges. It must be dark enough to read on white
+# (contrast at least 4.5:1); handouts refuses a colour that is too light.
+accent_colour = "#1c4a73"
+
+default_language = "en"
+default_page_size = "a4"   # or "letter"
+
+# How readers can comment, and how they can ask for another format.
+feedback = "Tell us what you think of this handout: ask at reception or email us."
+alternative_formats = "Ask us for this handout in large print or in another language."
+
+# Where the online copies live. Each handout gets a QR code that links to
+# <base_url>/<language>/<audience>/<topic>. Leave it out for no QR code.
+# base_url = "https://riverside.example/handouts"
+
+# Where `handouts log` records what was handed out (no personal data).
+log = "handouts-log.sqlite"
+'''
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    lines = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = re.match(r"\s*([A-Za-z_][\w-]*)\s*=", line)
+        if match:
+            lines.setdefault(match.group(1), number)
+    return lines
+
+
+def _decode_error_line(error: tomllib.TOMLDecodeError) -> tuple[int, str]:
+    match = re.search(r"\(at line (\d+), column \d+\)", str(error))
+    reason = re.sub(r"\s*\(at line.*\)", "", str(error))
+    return (int(match.group(1)) if match else 1), reason
+
+
+def relative_luminance_contrast(hex_colour: str) -> float:
+    from .quality import contrast  # noqa: PLC0415
+
+    rgb = tuple(int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return contrast(rgb, (1.0, 1.0, 1.0))
+
+
+def _logo(path: Path, span: SourceSpan, collector: Collector) -> bytes | None:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        collector.error(span, "clinic.logo", f"cannot read the logo {path} ({error.strerror}); "
+                        "check the path, which is relative to the profile")
+        return None
+    from PIL import Image, UnidentifiedImageError  # noqa: PLC0415 - Pillow comes with ReportLab
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image_format = image.format
+            image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        collector.error(span, "clinic.logo", f"the logo {path.name} is not a readable PNG or JPEG image; "
+                        "export it again as PNG or JPEG")
+        return None
+    if image_format not in ("PNG", "JPEG"):
+        collector.error(span, "clinic.logo", f"the logo is a {image_format} image; use PNG or JPEG")
+        return None
+    return data
+
+
+def read_clinic(path: Path) -> Clinic:
+    """Read and check a clinic profile; raise ContentError naming every problem."""
+    collector = Collector()
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ContentError([_diag(shown, 0, "clinic.unreadable",
+                                  f"cannot read the clinic profile ({getattr(error, 'strerror', None) or error})")]) from None
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line, reason = _decode_error_line(error)
+        raise ContentError([_diag(shown, line, "clinic.toml",
+                                  f"this is not valid TOML ({reason}); text values need \"quotes\"")]) from None
+    lines = _key_lines(text)
+
+    def span(key: str) -> SourceSpan:
+        return SourceSpan(shown, lines.get(key, 1))
+
+    for key in data.keys() - set(FIELDS):
+        collector.error(span(key), "clinic.unknown-field",
+                        f"unknown setting '{key}'; the settings are: {', '.join(FIELDS)}")
+    for key in (*TEXT_FIELDS, "logo", "accent_colour", "default_language", "default_page_size", "log"):
+        if key in data and not isinstance(data[key], str):
+            collector.error(span(key), "clinic.type", f"'{key}' should be text in \"quotes\"")
+    if not str(data.get("name", "")).strip():
+        collector.error(span("name"), "clinic.name", "the profile needs name = \"Your clinic's name\"")
+    accent = data.get("accent_colour")
+    if isinstance(accent, str):
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", accent):
+            collector.error(span("accent_colour"), "clinic.accent",
+                            f"accent_colour '{accent}' should look like \"#1c4a73\"")
+        elif (ratio := relative_luminance_contrast(accent)) < MIN_ACCENT_CONTRAST:
+            collector.error(span("accent_colour"), "clinic.accent",
+                            f"accent_colour {accent} has contrast {ratio:.1f}:1 on white, under "
+                            f"{MIN_ACCENT_CONTRAST}:1, so text in it would be hard to read; choose a darker colour")
+    page_size = data.get("default_page_size", "a4")
+    if page_size not in {p.value for p in PageSize}:
+        collector.error(span("default_page_size"), "clinic.page-size", "default_page_size must be \"a4\" or \"letter\"")
+    base_url = str(data.get("base_url", "")).rstrip("/")
+    if base_url and not re.match(r"https?://\S+$", base_url):
+        collector.error(span("base_url"), "clinic.base-url", "base_url must start with https:// or http://")
+    logo = None
+    if isinstance(data.get("logo"), str):
+        logo = _logo(path.parent / data["logo"], span("logo"), collector)
+    collector.raise_if_errors()
+    return Clinic(
+        **{key: str(data.get(key, "")).strip() for key in TEXT_FIELDS if key != "base_url"},
+        base_url=base_url, logo=logo, accent=accent,
+        default_language=str(data.get("default_language", "en")),
+        default_page_size=PageSize(page_size),
+        log_path=str(path.parent / data["log"]) if isinstance(data.get("log"), str) else None,
+        source=shown,
+    )
+
+
+def _diag(path: str, line: int, code: str, message: str):
+    from .errors import Diagnostic  # noqa: PLC0415
+
+    return Diagnostic(SourceSpan(path, line), code, message)
+
+
+def find_profile(explicit: Path | None, folder: Path | None = None) -> Path | None:
+    """The profile named with --clinic, else handouts.toml in the working folder."""
+    if explicit is not None:
+        return explicit
+    candidate = (folder or Path.cwd()) / PROFILE_NAME
+    return candidate if candidate.is_file() else None
