@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,7 @@ from .compose import Job, compose
 from .errors import Collector, Diagnostic, UsageError
 from .model import Audience, Clinic, Document, Library, PageSize
 from .render import render
+from .manifest import entry as manifest_entry, update_manifest
 from .writer import inside, write_atomic
 
 DEFAULT_LANGUAGE = "en"
@@ -149,8 +151,27 @@ def build(library: Library, request: BuildRequest, out_dir: Path | str = "output
         rendered.append(render(document, library.theme))
         if progress:
             progress(job)
-    built = []
+    built, entries = [], []
     for job, path, data in zip(jobs, paths, rendered):
         write_atomic(path, data)
         built.append(BuiltFile(path, job, len(data)))
+        entries.append(manifest_entry(library, job, path, out_dir, data, clinic))
+    update_manifest(out_dir, entries)
     return built
+
+
+def write_catalogue(library: Library, out_dir: Path | str, language: str,
+                    clinic: Clinic | None = None, page_size: PageSize = PageSize.A4) -> Path:
+    from .compose import compose_catalogue  # noqa: PLC0415
+
+    if language not in library.strings:
+        raise _usage(f"no strings for language '{language}'; available: {', '.join(sorted(library.strings))}")
+    out_dir = Path(out_dir)
+    data = render(compose_catalogue(library, language, clinic, page_size), library.theme)
+    path = inside(out_dir, "catalogue.pdf")
+    write_atomic(path, data)
+    update_manifest(out_dir, [], extra=[{
+        "file": "catalogue.pdf", "kind": "catalogue", "id": "catalogue", "language": language,
+        "options": {"page_size": page_size.value, "clinic": clinic.name if clinic else None},
+        "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}])
+    return path

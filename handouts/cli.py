@@ -136,6 +136,106 @@ def init(
     typer.echo(f"wrote {path}; edit it, then run: handouts build --clinic {path}")
 
 
+@app.command("catalogue")
+def catalogue(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.", file_okay=False)] = Path("output"),
+    lang: Annotated[Optional[str], typer.Option("--lang", "-l", help="Language of the catalogue's own words.")] = None,
+    page_size: Annotated[Optional[PageSize], typer.Option("--page-size", help="Paper size.")] = None,
+    clinic: ClinicOption = None,
+    content: ContentOption = [],  # noqa: B006
+    templates: TemplatesOption = [],  # noqa: B006
+) -> None:
+    """Write OUT/catalogue.pdf: every handout with its audience, language, id, version and review date.
+
+    Example: handouts catalogue --clinic handouts.toml
+    """
+    from .build import write_catalogue  # noqa: PLC0415
+
+    profile = _clinic(clinic)
+    library = _library(content, templates)
+    language = lang or (profile.default_language if profile else "en")
+    size = page_size or (profile.default_page_size if profile else PageSize.A4)
+    path = _run(lambda: write_catalogue(library, out, language, profile, size))
+    typer.echo(f"wrote {path}")
+
+
+app.command("catalog", help="Same as catalogue.", hidden=True)(catalogue)
+
+
+@app.command()
+def log(
+    topic: Annotated[Optional[str], typer.Argument(help="The topic (or packet) handed out.")] = None,
+    audience: Annotated[Optional[Audience], typer.Option("--audience", "-a", help="Who it was for.")] = None,
+    lang: Annotated[str, typer.Option("--lang", "-l", help="Language handed out.")] = "en",
+    count: Annotated[int, typer.Option("--count", "-n", help="How many copies.")] = 1,
+    on: Annotated[Optional[str], typer.Option("--date", help="The day, YYYY-MM-DD; default: today.")] = None,
+    report: Annotated[bool, typer.Option("--report", help="Print totals instead of recording.")] = False,
+    month: Annotated[Optional[str], typer.Option("--month", help="With --report: only this month, YYYY-MM.")] = None,
+    csv_file: Annotated[Optional[Path], typer.Option("--csv", help="With --report: also write the totals to this CSV file.", dir_okay=False)] = None,
+    db: Annotated[Optional[Path], typer.Option("--db", help="The log file; default: the clinic profile's 'log', else handouts-log.sqlite.", dir_okay=False)] = None,
+    clinic: ClinicOption = None,
+    content: ContentOption = [],  # noqa: B006
+) -> None:
+    """Record handouts given out (no personal data), or report totals.
+
+    Example: handouts log probiotics --audience parents --count 3
+    Example: handouts log --report --month 2026-03 --csv march.csv
+    """
+    import datetime as dt  # noqa: PLC0415
+
+    from . import distribution  # noqa: PLC0415
+
+    profile = _clinic(clinic)
+    path = db or Path(profile.log_path if profile and profile.log_path else distribution.DEFAULT_LOG)
+    if report:
+        rows = _run(lambda: distribution.totals(path, month))
+        _print_totals(rows, month)
+        if csv_file:
+            from .writer import write_atomic  # noqa: PLC0415
+
+            _run(lambda: write_atomic(csv_file, distribution.as_csv(rows).encode("utf-8")))
+            typer.echo(f"wrote {csv_file}")
+        return
+    if topic is None or audience is None:
+        typer.echo("error: say what was handed out: handouts log TOPIC --audience AUDIENCE "
+                   "(or use --report)", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
+    library = _library(content, [])
+    version = _run(lambda: _version_given_out(library, topic, audience, lang))
+    try:
+        day = dt.date.fromisoformat(on) if on else dt.date.today()
+    except ValueError:
+        typer.echo(f"error: --date '{on}' should look like 2026-03-31", err=True)
+        raise typer.Exit(int(ExitCode.USAGE)) from None
+    _run(lambda: distribution.record(path, day, topic, version, lang, audience.value, count))
+    typer.echo(f"recorded {count} x {topic} (version {version}, {lang}, {audience.value}) on {day} in {path}")
+
+
+def _version_given_out(library, topic: str, audience: Audience, lang: str) -> str:
+    from .errors import Diagnostic, UsageError  # noqa: PLC0415
+
+    found = library.topics.get((topic, lang))
+    if found is not None and audience in found.meta.audiences:
+        return found.meta.version
+    if topic in library.packets:
+        return "packet"
+    raise UsageError(Diagnostic(None, "log.topic",
+                                f"there is no {lang} handout '{topic}' for {audience.value}; "
+                                "run 'handouts list' to see what exists"))
+
+
+def _print_totals(rows, month) -> None:
+    from rich.console import Console  # noqa: PLC0415
+    from rich.table import Table  # noqa: PLC0415
+
+    table = Table("topic", "version", "language", "audience", "count",
+                  title=f"Handed out{' in ' + month if month else ''}")
+    for row in rows:
+        table.add_row(row.topic, row.version, row.language, row.audience, str(row.count))
+    table.add_row("total", "", "", "", str(sum(r.count for r in rows)), style="bold")
+    Console(width=120).print(table)
+
+
 @app.command("list")
 def list_topics(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,

@@ -262,3 +262,39 @@ def _for_audience(text: str, audience: Audience) -> str:
 
 def strip_markup(text: str) -> str:
     return re.sub(r"\s*\[@[^\]]*\]|[*_]", "", text).strip()
+
+
+def compose_catalogue(library: Library, language: str, clinic: Clinic | None = None,
+                      page_size: PageSize = PageSize.A4) -> Document:
+    """A document listing every handout in every language, in `language`'s words."""
+    collector = Collector()
+    strings = library.strings[language]
+    publisher = clinic or Clinic(strings["publisher"])
+    languages, count = [], 0
+    for lang in library.languages():
+        rows = []
+        for (topic_id, topic_lang), topic in sorted(library.topics.items()):
+            if topic_lang != lang:
+                continue
+            meta = topic.meta
+            for audience in meta.audiences:
+                rows.append({"title": strip_markup(_for_audience(meta.title, audience)),
+                             "audience": strings["audience_names"][audience.value], "id": meta.id,
+                             "version": meta.version,
+                             "reviewed": format_date(meta.last_reviewed, strings)})
+        count += len(rows)
+        name = library.strings.get(lang, strings).get("language_name", lang)
+        languages.append({"name": name, "rows": rows})
+    context = {"audience": Audience.ADULTS.value, "lang": language, "strings": strings,
+               "clinic": clinic_view(publisher, strings), "languages": languages}
+    lines = render_template(library, "catalogue.md.j2", context)
+    blocks = parse_blocks(lines, Audience.ADULTS, collector, box_titles=strings["boxes"])
+    collector.raise_if_errors()
+    catalogue = strings["catalogue"]
+    info = DocumentInfo(
+        title=catalogue["title"], subject=catalogue["intro"], author=publisher.name, language=language,
+        header_text=" · ".join(x for x in (publisher.name, publisher.department) if x),
+        footer_text=catalogue["footer"].format(count=count), page_label=strings["page_of"],
+        online_label=strings["online_copy"])
+    return Document(info=info, blocks=blocks, references=(), page_size=page_size,
+                    accent=publisher.accent, logo=publisher.logo)

@@ -46,6 +46,10 @@ def files_under(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
+def pdfs_under(folder: Path) -> list[Path]:
+    return [p for p in files_under(folder) if p.suffix == ".pdf"]
+
+
 @pytest.fixture
 def cli():
     runner = CliRunner()

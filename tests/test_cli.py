@@ -6,7 +6,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from .conftest import files_under, pdf_text
+from .conftest import files_under, pdf_text, pdfs_under
 
 
 def test_build_one_letter_handout(cli, content, tmp_path):
@@ -14,7 +14,7 @@ def test_build_one_letter_handout(cli, content, tmp_path):
     result = cli("build", "--content", content, "--topic", "mini", "--audience", "parents",
                  "--page-size", "letter", "--out", out)
     assert result.exit_code == 0, result.output
-    (pdf,) = files_under(out)
+    (pdf,) = pdfs_under(out)
     assert pdf == out / "en" / "parents" / "mini.pdf"
     page = pypdf.PdfReader(pdf).pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
@@ -27,7 +27,7 @@ def test_build_ad_hoc_packet(cli, content, tmp_path):
     result = cli("build", "--content", content, "-t", "mini", "-t", "kit", "-a", "adults",
                  "--packet", "bath-time", "-o", out)
     assert result.exit_code == 0, result.output
-    assert files_under(out) == [out / "en" / "adults" / "packets" / "bath-time.pdf"]
+    assert pdfs_under(out) == [out / "en" / "adults" / "packets" / "bath-time.pdf"]
 
 
 def test_list_json(cli, content):
@@ -117,7 +117,7 @@ def test_earlier_pdfs_survive_a_failed_build(cli, content, tmp_path):
     edit(content / "mini" / "en.md", "title: Bathing and eczema", "title: [Bathing")
     assert cli("build", "--content", content, "-t", "mini", "-a", "parents", "-o", out).exit_code == 1
     assert (out / "en" / "parents" / "mini.pdf").read_bytes() == before
-    assert files_under(out) == [out / "en" / "parents" / "mini.pdf"]
+    assert files_under(out) == [out / "en" / "parents" / "mini.pdf", out / "manifest.json"]
 
 
 def test_unwritable_output_folder(cli, content, tmp_path):

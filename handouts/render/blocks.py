@@ -12,6 +12,7 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import Color
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Image as RLImage, PageBreak as RLPageBreak
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Spacer, Table as RLTable, TableStyle
@@ -164,7 +165,8 @@ class Renderer:
     def table(self, block: Table, width, body_style):
         theme = self.theme
         columns = len(block.header)
-        widths = _column_widths(block, width)
+        widths = _column_widths(block, width, theme.style("table.cell"), theme.style("table.header"),
+                                theme.table_padding)
         header = [self.paragraph(cell, block.span, "table.header") for cell in block.header]
         rows = [header]
         for row in block.rows:
@@ -264,14 +266,24 @@ def _trim_last_space(flowables: list[Flowable]) -> None:
         flowables.pop()
 
 
-def _column_widths(block: Table, width: float) -> list[float]:
-    """Share the width by the longest text in each column, with a floor."""
+def _column_widths(block: Table, width: float, cell, header, padding: float) -> list[float]:
+    """Each column gets at least its longest word; the rest of the width goes where text is long."""
+    rows = [(header, block.header), *((cell, row) for row in block.rows)]
     columns = len(block.header)
-    longest = [max(len(_plain_cell(row[i])) if i < len(row) else 0
-                   for row in (block.header, *block.rows)) for i in range(columns)]
-    weights = [max(4, min(n, 40)) for n in longest]
-    total = sum(weights)
-    return [width * w / total for w in weights]
+    least, wanted = [0.0] * columns, [0.0] * columns
+    for style, row in rows:
+        for index, content in enumerate(row[:columns]):
+            text = _plain_cell(content)
+            def measure(words: str) -> float:
+                return stringWidth(words, style.fontName, style.fontSize) + 2 * padding
+            least[index] = max(least[index], *(measure(w) for w in text.split()), 2 * padding)
+            wanted[index] = max(wanted[index], measure(text))
+    spare = width - sum(least)
+    if spare <= 0:
+        return [width * n / sum(least) for n in least]
+    extra = [max(w - n, 0) for w, n in zip(wanted, least)]
+    total_extra = sum(extra) or columns
+    return [n + spare * ((e or (0 if sum(extra) else 1)) / total_extra) for n, e in zip(least, extra)]
 
 
 def _plain_cell(cell) -> str:

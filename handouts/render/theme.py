@@ -135,11 +135,15 @@ def _overlay(data: dict[str, Any], large_print: bool, accent: str | None) -> dic
     if accent:
         data["colors"]["accent"] = accent
     if large_print:
-        factor = float(data["large_print"]["scale"])
-        for style in data["styles"].values():
+        settings = data["large_print"]
+        factor, floor = float(settings["scale"]), float(settings.get("min_size", 0))
+        for name, style in data["styles"].items():
             for key in ("size", "leading", "space_before", "space_after", "hanging_indent"):
                 if key in (style or {}):
                     style[key] = round(float(style[key]) * factor, 2)
+            if name not in settings.get("exempt", []) and "size" in (style or {}) and style["size"] < floor:
+                style["leading"] = round(float(style.get("leading", 0)) * floor / style["size"], 2)
+                style["size"] = floor
         for key in ("indent", "checkbox"):
             data["lists"][key] = float(data["lists"][key]) * factor
         data["tables"]["blank_row_height"] = float(data["tables"]["blank_row_height"]) * factor

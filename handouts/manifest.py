@@ -1,0 +1,51 @@
+"""manifest.json: what each build wrote, with hashes, so a clinic can prove which version it printed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from .compose import Job
+from .model import Clinic, Library
+from .writer import write_atomic
+
+MANIFEST = "manifest.json"
+
+
+def entry(library: Library, job: Job, path: Path, out_dir: Path, data: bytes,
+          clinic: Clinic | None) -> dict[str, Any]:
+    topics = []
+    for topic_id in job.topics:
+        meta = library.topics[(topic_id, job.language)].meta
+        topics.append({"id": meta.id, "version": meta.version,
+                       "last_reviewed": meta.last_reviewed.isoformat(),
+                       "next_review_due": meta.next_review_due.isoformat(), "reviewer": meta.reviewer})
+    return {
+        "file": path.relative_to(out_dir.resolve()).as_posix(),
+        "kind": "packet" if job.packet else library.topics[(job.topics[0], job.language)].meta.kind,
+        "id": job.name,
+        "language": job.language,
+        "audience": job.audience.value,
+        "topics": topics,
+        "options": {"page_size": job.page_size.value, "large_print": job.large_print,
+                    "duplex": job.duplex, "clinic": clinic.name if clinic else None},
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "bytes": len(data),
+    }
+
+
+def update_manifest(out_dir: Path, entries: list[dict[str, Any]], extra: list[dict[str, Any]] = ()) -> Path:
+    """Merge this build's entries into the folder's manifest, dropping files that are gone."""
+    path = out_dir.resolve() / MANIFEST
+    try:
+        previous = json.loads(path.read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        previous = []
+    by_file = {e["file"]: e for e in previous if isinstance(e, dict) and "file" in e
+               and (out_dir / e["file"]).is_file()}
+    by_file.update({e["file"]: e for e in [*entries, *extra]})
+    document = {"generator": "handouts", "files": [by_file[name] for name in sorted(by_file)]}
+    write_atomic(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    return path
