@@ -138,19 +138,50 @@ def compose_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = N
     return documents
 
 
+def render_all(documents: Sequence[Document], theme: dict, workers: int = 1,
+               progress: Callable[[int], None] | None = None) -> list[bytes]:
+    """Render documents, in parallel worker processes when there is enough work to share."""
+    workers = max(1, min(workers, len(documents)))
+    if workers == 1 or len(documents) < 4:
+        results = []
+        for index, document in enumerate(documents):
+            results.append(render(document, theme))
+            if progress:
+                progress(index)
+        return results
+    import multiprocessing  # noqa: PLC0415
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # noqa: PLC0415
+
+    from .render.theme import build_theme  # noqa: PLC0415
+
+    build_theme(theme)  # register fonts once; forked workers inherit them
+    context = multiprocessing.get_context("fork")
+    results: list[bytes | None] = [None] * len(documents)
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = {pool.submit(render, document, theme): index for index, document in enumerate(documents)}
+        try:
+            for future in as_completed(futures):
+                index = futures[future]
+                results[index] = future.result()
+                if progress:
+                    progress(index)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return results  # type: ignore[return-value]
+
+
 def build(library: Library, request: BuildRequest, out_dir: Path | str = "output",
-          clinic: Clinic | None = None,
-          progress: Callable[[Job], None] | None = None) -> list[BuiltFile]:
+          clinic: Clinic | None = None, progress: Callable[[Job], None] | None = None,
+          workers: int = 1) -> list[BuiltFile]:
     """Compose and render everything first; only then write the PDFs."""
     out_dir = Path(out_dir)
     jobs = plan(library, request)
     paths = [output_path(out_dir, job) for job in jobs]
     documents = compose_all(library, jobs, clinic)
-    rendered = []
-    for job, document in zip(jobs, documents):
-        rendered.append(render(document, library.theme))
-        if progress:
-            progress(job)
+    rendered = render_all(documents, library.theme, workers,
+                          (lambda index: progress(jobs[index])) if progress else None)
     built, entries = [], []
     for job, path, data in zip(jobs, paths, rendered):
         write_atomic(path, data)

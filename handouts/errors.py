@@ -58,6 +58,15 @@ class HandoutsError(Exception):
         self.diagnostics = list(diagnostics)
         super().__init__("\n".join(map(str, self.diagnostics)))
 
+    def __reduce__(self):  # so that errors raised in worker processes arrive whole
+        return (_rebuild, (type(self), self.diagnostics))
+
+
+def _rebuild(error_class: type[HandoutsError], diagnostics: list[Diagnostic]) -> HandoutsError:
+    error = error_class.__new__(error_class)
+    HandoutsError.__init__(error, diagnostics)
+    return error
+
 
 class ContentError(HandoutsError):
     exit_code = ExitCode.CONTENT
