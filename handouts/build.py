@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .compose import Job, compose
 from .errors import Collector, Diagnostic, UsageError
+from .library import TOPIC_ID
 from .model import Audience, Clinic, Document, Library, PageSize
 from .render import render
 from .manifest import entry as manifest_entry, update_manifest
@@ -55,6 +56,8 @@ def _check_names(library: Library, request: BuildRequest) -> None:
     for language in request.languages:
         if language not in known_languages:
             raise _usage(f"no content in language '{language}'; available: {', '.join(known_languages)}")
+    if request.packet and not TOPIC_ID.match(request.packet):
+        raise _usage(f"packet name '{request.packet}' may use only a-z, 0-9 and '-'")
     if request.packet and not request.topics and request.packet not in library.packets:
         raise _usage(f"unknown packet '{request.packet}'; choose from: "
                      f"{', '.join(sorted(library.packets)) or 'none'}, or add --topic to make your own")

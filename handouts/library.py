@@ -350,6 +350,9 @@ def load_library(content: Sequence[Path | str] = (), templates: Sequence[Path | 
         if not folder.is_dir():
             collector.error(SourceSpan(str(folder)), "folder.missing",
                             "this folder does not exist; check the path")
+        elif not any(folder.iterdir()):
+            collector.error(SourceSpan(str(folder)), "folder.empty",
+                            "this folder is empty; point to a folder of topics or templates")
     collector.raise_if_errors()
     library = Library(
         topics=discover_topics(content_dirs, collector),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +39,25 @@ def entry(library: Library, job: Job, path: Path, out_dir: Path, data: bytes,
     }
 
 
+@contextmanager
+def _locked(folder: Path):
+    """Serialise manifest updates of builds that share an output folder."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
 def update_manifest(out_dir: Path, entries: list[dict[str, Any]], extra: list[dict[str, Any]] = ()) -> Path:
     """Merge this build's entries into the folder's manifest, dropping files that are gone."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with _locked(out_dir):
+        return _update(out_dir, entries, extra)
+
+
+def _update(out_dir: Path, entries, extra) -> Path:
     path = out_dir.resolve() / MANIFEST
     try:
         previous = json.loads(path.read_text(encoding="utf-8")).get("files", [])

@@ -99,6 +99,16 @@ def test_missing_front_matter(content):
 def test_empty_content_folder(tmp_path):
     with pytest.raises(ContentError) as raised:
         load_library([tmp_path], shipped_content=False)
+    assert [d.code for d in raised.value.diagnostics] == ["folder.empty"]
+
+
+def test_content_folder_without_topics(content):
+    for topic in ("mini", "kit"):
+        for path in (content / topic).iterdir():
+            path.unlink()
+        (content / topic).rmdir()
+    with pytest.raises(ContentError) as raised:
+        load(content)
     assert "content.empty" in {d.code for d in raised.value.diagnostics}
 
 
