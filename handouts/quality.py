@@ -37,6 +37,7 @@ READING_LIMITS: dict[str, dict[str, tuple[float, float, bool]]] = {
 PEMAT_LIMITS = {"understandability": (70, 90), "actionability": (70, 80)}
 MAX_PAGES = {"topic": 2, "tool": 1}
 MIN_BODY_SIZE = 12.0
+MIN_LARGE_PRINT_SIZE = 16.0
 MIN_CONTRAST = 4.5
 REVIEW_WARNING_DAYS = 60
 NEGATION = re.compile(r"\b(?:no|not|never|don't|do not|avoid|without|instead of|rather than)\b", re.I)
@@ -268,20 +269,29 @@ def _print(variant: VariantReport, library: Library, topic: TopicSource, audienc
     from .render import render  # noqa: PLC0415
     from .render.theme import build_theme  # noqa: PLC0415
 
-    theme = build_theme(library.theme)
     references_title = library.strings[variant.language]["references"]
     limit = MAX_PAGES.get(topic.meta.kind, 2)
-    for size in PageSize:
-        job = Job((topic.meta.id,), audience, variant.language, size)
+    for size, large_print in ((PageSize.A4, False), (PageSize.LETTER, False), (PageSize.A4, True)):
+        job = Job((topic.meta.id,), audience, variant.language, size, large_print=large_print)
         try:
             data = render(compose(library, job), library.theme)
         except HandoutsError as error:
             variant.fail()
             collector.extend(error.diagnostics)
             return
+        theme = build_theme(library.theme, large_print)
         facts = inspect_pdf(data, theme.margin + theme.footer_height * 0.5, references_title)
-        variant.pages[size.value] = facts.pages
         span = topic.meta.span
+        min_size = MIN_LARGE_PRINT_SIZE if large_print else MIN_BODY_SIZE
+        if facts.smallest_body_size < min_size:
+            variant.fail()
+            collector.error(span, "print.text-size", f"{audience.value}: text at {facts.smallest_body_size} pt "
+                            f"on {size.value}{' in large print' if large_print else ''}; "
+                            f"body text must be at least {min_size:g} pt")
+        if large_print:
+            variant.pages["large_print"] = facts.pages
+            continue
+        variant.pages[size.value] = facts.pages
         if facts.pages > limit:
             variant.fail()
             collector.error(span, "print.pages", f"{audience.value}: {facts.pages} pages on {size.value}, "
@@ -290,10 +300,6 @@ def _print(variant: VariantReport, library: Library, topic: TopicSource, audienc
         if unembedded:
             variant.fail()
             collector.error(span, "print.font", f"fonts not embedded: {', '.join(unembedded)}")
-        if facts.smallest_body_size < MIN_BODY_SIZE:
-            variant.fail()
-            collector.error(span, "print.text-size", f"{audience.value}: text at {facts.smallest_body_size} pt "
-                            f"on {size.value}; body text must be at least {MIN_BODY_SIZE:g} pt")
         expected = {"a4": (595.3, 841.9), "letter": (612.0, 792.0)}[size.value]
         if any(abs(a - b) > 1 for a, b in zip(facts.page_size, expected)):
             variant.fail()

@@ -1,0 +1,139 @@
+"""Measure the speed, memory and size targets of handouts on this machine.
+
+    .venv/bin/python benchmarks/run.py            # about a minute
+
+Prints five figures, each with its target:
+1. warm time per handout through the pipeline (compose, render, write) against
+   a floor: the same handout's flowables built and laid out by ReportLab alone;
+2. the full default build (`handouts build`) as a whole process, with 1 and 2 workers;
+3. cold start: `handouts --help` and one single-handout build;
+4. peak memory per process over the whole build, and growth per handout;
+5. the size of a two-page handout.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate  # noqa: E402
+
+from handouts.build import BuildRequest, output_path, plan  # noqa: E402
+from handouts.compose import Job, compose  # noqa: E402
+from handouts.library import load_library  # noqa: E402
+from handouts.model import Audience  # noqa: E402
+from handouts.render import PAGE_SIZES, render  # noqa: E402
+from handouts.render.blocks import Renderer  # noqa: E402
+from handouts.render.theme import build_theme  # noqa: E402
+from handouts.writer import write_atomic  # noqa: E402
+
+HANDOUTS = str(Path(sys.executable).parent / "handouts")
+SAMPLE = ("probiotics", Audience.PARENTS)
+
+
+def median_time(action, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run(*args: str, cwd: Path | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
+    return time.perf_counter() - start
+
+
+def floor_render(document, theme_data) -> bytes:
+    """The same flowables laid out by plain ReportLab: no templates, parsing, furniture or files."""
+    theme = build_theme(theme_data)
+    width, height = PAGE_SIZES[document.page_size]
+    frame = Frame(theme.margin, theme.margin, width - 2 * theme.margin, height - 2 * theme.margin)
+    story = Renderer(document, theme, width - 2 * theme.margin).flowables(document.blocks, width - 2 * theme.margin)
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(buffer, pagesize=(width, height), pageTemplates=[PageTemplate("p", [frame])],
+                          invariant=1, initialFontName=theme.font_names["regular"])
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def rss_mib() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def main() -> None:
+    library = load_library()
+    job = Job((SAMPLE[0],), SAMPLE[1], "en")
+    rows = []
+
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        document = compose(library, job)
+        render(document, library.theme)  # warm caches: fonts, theme, parser
+
+        def pipeline():
+            write_atomic(output_path(out, job), render(compose(library, job), library.theme))
+
+        warm = median_time(pipeline, 30)
+        floor = median_time(lambda: floor_render(document, library.theme), 30)
+        rows.append(("warm time per handout (pipeline / ReportLab floor)",
+                     f"{warm * 1000:.1f} ms / {floor * 1000:.1f} ms = {warm / floor:.2f} x", "<= 1.3 x"))
+
+        jobs = plan(library, BuildRequest(include_preset_packets=True))
+        count = len(jobs)
+        serial = statistics.median(run(HANDOUTS, "build", "-o", str(out / f"s{i}"), "-j", "1") for i in range(3))
+        parallel = statistics.median(run(HANDOUTS, "build", "-o", str(out / f"p{i}"), "-j", "2") for i in range(3))
+        rows.append((f"full default build, {count} PDFs, 2 workers (1 worker)",
+                     f"{parallel:.2f} s ({serial:.2f} s); speed-up {serial / parallel:.2f} x",
+                     "< 1.5 s for 60; >= 1.7 x"))
+
+        help_time = statistics.median(run(HANDOUTS, "--help") for _ in range(7))
+        single = statistics.median(
+            run(HANDOUTS, "build", "-t", SAMPLE[0], "-a", SAMPLE[1].value, "-o", str(out / f"c{i}"))
+            for i in range(5))
+        rows.append(("cold start: --help / one handout", f"{help_time * 1000:.0f} ms / {single * 1000:.0f} ms",
+                     "< 150 ms / < 400 ms"))
+
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        run(HANDOUTS, "build", "-o", str(out / "memory"), "-j", "2")
+        peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+        start_rss = None
+        for index in range(120):
+            item = jobs[index % len([j for j in jobs if not j.packet])]
+            render(compose(library, item), library.theme)
+            if index == 19:
+                start_rss = rss_mib()
+        growth = (rss_mib() - start_rss) / 100 * 1024
+        rows.append(("peak memory per process / growth per handout",
+                     f"{peak:.0f} MiB / {growth:.1f} KiB", "< 80 MiB / none"))
+
+        two_page = [p for p in (out / "s0" / "en").rglob("*.pdf") if "packets" not in p.parts]
+        import pypdf  # noqa: PLC0415
+
+        sizes = [p.stat().st_size for p in two_page if len(pypdf.PdfReader(p).pages) == 2]
+        rows.append(("size of a two-page handout (largest / median)",
+                     f"{max(sizes) / 1024:.0f} KB / {statistics.median(sizes) / 1024:.0f} KB", "< 75 KB"))
+
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    width = max(len(r[0]) for r in rows)
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value:<40}  target {target}")
+
+
+if __name__ == "__main__":
+    main()
