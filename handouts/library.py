@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +82,20 @@ def load_yaml_mapping(text: str, path: str, collector: Collector,
                             f"'{key}' is given twice (first on line {lines[key]}); keep one")
         lines[key] = line
     return {str(k): v for k, v in data.items()}, lines
+
+
+def load_yaml_file(path: Path, collector: Collector) -> tuple[dict[str, Any], dict[str, int]] | None:
+    text = read_text(path, collector)
+    return load_yaml_mapping(text, display_path(path), collector) if text is not None else None
+
+
+def yaml_entries(path: Path, collector: Collector) -> Iterator[tuple[str, Any, SourceSpan]]:
+    """(key, value, where) for each top-level entry of a YAML mapping file."""
+    loaded = load_yaml_file(path, collector)
+    if loaded is not None:
+        entries, lines = loaded
+        for key, value in entries.items():
+            yield key, value, SourceSpan(display_path(path), lines[key])
 
 
 def read_text(path: Path, collector: Collector) -> str | None:
@@ -252,14 +266,7 @@ REFERENCE_FIELDS = {"note", "authors", "year", "title", "journal", "details", "d
 def read_bibliography(paths: Sequence[Path], collector: Collector) -> dict[str, Reference]:
     bibliography: dict[str, Reference] = {}
     for path in paths:
-        shown = display_path(path)
-        text = read_text(path, collector)
-        loaded = load_yaml_mapping(text, shown, collector) if text is not None else None
-        if loaded is None:
-            continue
-        entries, lines = loaded
-        for key, entry in entries.items():
-            span = SourceSpan(shown, lines[key])
+        for key, entry, span in yaml_entries(path, collector):
             if not isinstance(entry, dict):
                 collector.error(span, "reference.type", f"reference '{key}' needs fields such as authors, year, journal")
                 continue
@@ -286,8 +293,7 @@ def read_strings(content_dirs: Sequence[Path], collector: Collector) -> dict[str
     for content_dir in content_dirs:
         for path in sorted(content_dir.glob("strings.*.yaml")):
             language = path.name.split(".")[1]
-            text = read_text(path, collector)
-            loaded = load_yaml_mapping(text, display_path(path), collector) if text is not None else None
+            loaded = load_yaml_file(path, collector)
             if loaded is not None:
                 strings.setdefault(language, {}).update(loaded[0])
     return strings
@@ -296,14 +302,7 @@ def read_strings(content_dirs: Sequence[Path], collector: Collector) -> dict[str
 def read_packets(paths: Sequence[Path], collector: Collector) -> dict[str, Packet]:
     packets: dict[str, Packet] = {}
     for path in paths:
-        shown = display_path(path)
-        text = read_text(path, collector)
-        loaded = load_yaml_mapping(text, shown, collector) if text is not None else None
-        if loaded is None:
-            continue
-        entries, lines = loaded
-        for name, entry in entries.items():
-            span = SourceSpan(shown, lines[name])
+        for name, entry, span in yaml_entries(path, collector):
             if not TOPIC_ID.match(name):
                 collector.error(span, "packet.name", f"packet name '{name}' may use only a-z, 0-9 and '-'")
                 continue
@@ -325,8 +324,7 @@ def read_theme(template_dirs: Sequence[Path], collector: Collector) -> dict[str,
     for template_dir in reversed(template_dirs):
         path = template_dir / "theme.yaml"
         if path.is_file():
-            text = read_text(path, collector)
-            loaded = load_yaml_mapping(text, display_path(path), collector) if text is not None else None
+            loaded = load_yaml_file(path, collector)
             return loaded[0] if loaded else {}
     collector.error(None, "theme.missing", "no theme.yaml in any templates folder")
     return {}

@@ -16,7 +16,8 @@ class PdfFacts:
     smallest_body_size: float = 0.0  # smallest text outside page furniture and references
 
 
-def _fonts(page) -> set[tuple[str, bool]]:
+def page_fonts(page) -> set[tuple[str, bool]]:
+    """(font name, embedded?) for each font a pypdf page uses."""
     found = set()
     for font in page["/Resources"].get("/Font", {}).values():
         font = font.get_object()
@@ -58,7 +59,7 @@ def inspect_pdf(data: bytes, furniture_height: float, references_title: str) -> 
             smallest[0] = min(smallest[0], actual)
 
     for page in reader.pages:
-        facts.fonts |= _fonts(page)
+        facts.fonts |= page_fonts(page)
         page.extract_text(visitor_text=visit)
     facts.smallest_body_size = smallest[0] if smallest[0] != float("inf") else 0.0
     return facts

@@ -19,7 +19,7 @@ from typing import Any
 from .build import BuildRequest, compose_all, plan
 from .compose import Job, compose
 from .errors import Collector, Diagnostic, HandoutsError, Severity, SourceSpan
-from .library import display_path, load_yaml_mapping, read_text
+from .library import yaml_entries
 from .markup import split_parts, select_audience
 from .model import (Audience, Block, Callout, Citation, Heading, Library, ListBlock, PageSize,
                     Paragraph, Strong, Emphasis, Table, Text, TopicSource)
@@ -117,14 +117,12 @@ def _rule_file(library: Library, name: str, collector: Collector) -> list[tuple[
     entries = []
     for folder in library.content_dirs:
         path = Path(folder) / name
-        if not path.is_file():
-            continue
-        text = read_text(path, collector)
-        loaded = load_yaml_mapping(text, display_path(path), collector) if text is not None else None
-        if loaded:
-            data, lines = loaded
-            entries.extend(({"key": k, **(v or {})}, SourceSpan(display_path(path), lines[k]))
-                           for k, v in data.items())
+        if path.is_file():
+            for key, value, span in yaml_entries(path, collector):
+                if isinstance(value, dict):
+                    entries.append(({"key": key, **value}, span))
+                else:
+                    collector.error(span, "rules.entry", f"'{key}' needs its fields indented below it")
     return entries
 
 

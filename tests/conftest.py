@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from handouts.cli import app
+from handouts.pdfinfo import page_fonts
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -29,17 +30,7 @@ def pdf_text(path: Path) -> str:
 
 def pdf_fonts(path: Path) -> set[tuple[str, bool]]:
     """(font name, embedded?) for every font on every page."""
-    fonts = set()
-    for page in pypdf.PdfReader(path).pages:
-        for font in page["/Resources"].get("/Font", {}).values():
-            font = font.get_object()
-            descendants = font.get("/DescendantFonts")
-            described = descendants[0].get_object() if descendants else font
-            descriptor = described.get("/FontDescriptor")
-            descriptor = descriptor.get_object() if descriptor else {}
-            embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
-            fonts.add((str(font["/BaseFont"]), embedded))
-    return fonts
+    return set().union(*(page_fonts(page) for page in pypdf.PdfReader(path).pages))
 
 
 def files_under(folder: Path) -> list[Path]:
