@@ -141,14 +141,17 @@ def compose_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = N
     return documents
 
 
-def render_all(documents: Sequence[Document], theme: dict, workers: int = 1,
-               progress: Callable[[int], None] | None = None) -> list[bytes]:
-    """Render documents, in parallel worker processes when there is enough work to share."""
-    workers = max(1, min(workers, len(documents)))
-    if workers == 1 or len(documents) < 4:
+def make_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = None, workers: int = 1,
+             progress: Callable[[int], None] | None = None) -> list[bytes]:
+    """Compose and render every job; in worker processes when there is enough work to share.
+
+    Every composition problem is collected before failing once, as in `compose_all`.
+    """
+    workers = max(1, min(workers, len(jobs)))
+    if workers == 1 or len(jobs) < 4:
         results = []
-        for index, document in enumerate(documents):
-            results.append(render(document, theme))
+        for index, document in enumerate(compose_all(library, jobs, clinic)):
+            results.append(render(document, library.theme))
             if progress:
                 progress(index)
         return results
@@ -157,22 +160,46 @@ def render_all(documents: Sequence[Document], theme: dict, workers: int = 1,
 
     from .render.theme import build_theme  # noqa: PLC0415
 
-    build_theme(theme)  # register fonts once; forked workers inherit them
-    context = multiprocessing.get_context("fork")
-    results: list[bytes | None] = [None] * len(documents)
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = {pool.submit(render, document, theme): index for index, document in enumerate(documents)}
-        try:
-            for future in as_completed(futures):
-                index = futures[future]
-                results[index] = future.result()
-                if progress:
-                    progress(index)
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+    global _SHARED
+    build_theme(library.theme)  # register fonts once; forked workers inherit them
+    _SHARED = (library, tuple(jobs), clinic)  # forked workers inherit these: only indices travel
+    collector = Collector()
+    results: list[bytes | None] = [None] * len(jobs)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {pool.submit(_make_one, index): index for index in range(len(jobs))}
+            try:
+                for future in as_completed(futures):
+                    index = futures[future]
+                    results[index], problems = future.result()
+                    collector.extend(problems)
+                    if progress:
+                        progress(index)
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+    finally:
+        _SHARED = None
+    collector.raise_if_errors()
     return results  # type: ignore[return-value]
+
+
+_SHARED: tuple[Library, tuple[Job, ...], Clinic | None] | None = None
+
+
+def _make_one(index: int) -> tuple[bytes | None, list]:
+    """In a worker: compose and render one job; composition problems come back as data."""
+    library, jobs, clinic = _SHARED  # type: ignore[misc]
+    try:
+        document = compose(library, jobs[index], clinic)
+    except UsageError:
+        raise
+    except Exception as error:  # noqa: BLE001 - only our own errors carry diagnostics
+        if not hasattr(error, "diagnostics"):
+            raise
+        return None, list(error.diagnostics)
+    return render(document, library.theme), []
 
 
 def build(library: Library, request: BuildRequest, out_dir: Path | str = "output",
@@ -182,9 +209,8 @@ def build(library: Library, request: BuildRequest, out_dir: Path | str = "output
     out_dir = Path(out_dir)
     jobs = plan(library, request)
     paths = [output_path(out_dir, job) for job in jobs]
-    documents = compose_all(library, jobs, clinic)
-    rendered = render_all(documents, library.theme, workers,
-                          (lambda index: progress(jobs[index])) if progress else None)
+    rendered = make_all(library, jobs, clinic, workers,
+                        (lambda index: progress(jobs[index])) if progress else None)
     built, entries = [], []
     for job, path, data in zip(jobs, paths, rendered):
         write_atomic(path, data)

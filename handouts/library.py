@@ -43,7 +43,7 @@ def display_path(path: Path) -> str:
 # --- YAML with line numbers ------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 10x faster
     """SafeLoader that leaves dates as text, so we can report bad ones clearly."""
 
 
@@ -56,9 +56,10 @@ _Loader.yaml_implicit_resolvers = {
 def load_yaml_mapping(text: str, path: str, collector: Collector,
                       first_line: int = 1) -> tuple[dict[str, Any], dict[str, int]] | None:
     """Parse a YAML mapping; return it with the line of each top-level key."""
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader) if node is not None else None
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = first_line + mark.line if mark else first_line
@@ -69,6 +70,8 @@ def load_yaml_mapping(text: str, path: str, collector: Collector,
         collector.error(SourceSpan(path, line), "yaml.syntax",
                         f"this is not valid YAML ({problem}); {advice}")
         return None
+    finally:
+        loader.dispose()
     if not isinstance(node, yaml.MappingNode) or not isinstance(data, dict):
         collector.error(SourceSpan(path, first_line), "yaml.not-mapping",
                         "expected 'name: value' lines here")

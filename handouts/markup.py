@@ -9,10 +9,11 @@ into a template still reports the topic file's own line.
 
 from __future__ import annotations
 
+
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -45,7 +46,7 @@ from .model import (
 )
 
 CALLOUTS = ("main", "know", "unknown", "help-now", "note", "safety", "questions",
-            "teach-back", "about", "contact", "fill-in", "cover", "audience",
+            "teach-back", "about", "fine-print", "contact", "fill-in", "cover", "audience",
             "zone-green", "zone-yellow", "zone-red")
 PARTS = ("questions", "safety", "teach-back")
 MARKERS = {"references": ReferenceList, "contents": Contents, "page-break": PageBreak,
@@ -116,21 +117,26 @@ class Box:
     colons: int
 
 
-def find_boxes(lines: Sequence[SourceLine]) -> list[Box]:
-    tokens = parser().parse("\n".join(line.text for line in lines))
+def find_boxes(lines: Sequence[SourceLine]) -> tuple[Box, ...]:
+    return _boxes_in("\n".join(line.text for line in lines))
+
+
+@lru_cache(maxsize=256)  # the same topic text is scanned for each audience and part
+def _boxes_in(text: str) -> tuple[Box, ...]:
+    texts = text.split("\n")
     boxes, depth = [], 0
-    for token in tokens:
+    for token in parser().parse(text):
         if token.type == "container_box_open":
             name, params = container_name(token)
             start, close = token.map  # markdown-it maps a container to its closing line
-            fence = lines[close].text.strip() if close < len(lines) else ""
+            fence = texts[close].strip() if close < len(texts) else ""
             closed = bool(fence) and set(fence) == {":"}
             boxes.append(Box(name, params, start, close + 1 if closed else close, closed, depth,
                              len(token.markup)))
             depth += 1
         elif token.type == "container_box_close":
             depth -= 1
-    return boxes
+    return tuple(boxes)
 
 
 def box_problems(lines: Sequence[SourceLine], collector: Collector) -> None:

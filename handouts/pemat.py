@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Block, Callout, Document, Heading, ListBlock, ListKind, Paragraph, Strong, Table
+from .model import (Block, Callout, Document, Heading, ListBlock, ListKind, Masthead, Paragraph,
+                    ReferenceList, Strong, Table)
 from .readability import plain_text, sentences, text_units
 
 MET, NOT_MET, NA, REVIEWER = "met", "not met", "n/a", "reviewer"
@@ -22,7 +23,7 @@ PASSIVE = re.compile(
     r"(?:\w+ed|known|shown|given|taken|seen|done|made|found|written|told|grown|born|eaten|"
     r"drawn|chosen|kept|left|put|set|cut|bought|brought|held|meant|sold|thought)\b", re.I)
 HARD_NUMBERS = re.compile(r"\b\d+\.\d+\b|\b(?:OR|RR|HR|CI|SMD|SCORAD)\b|\d\s*[x×]\s*\d|[=<>≤≥±]")
-FURNITURE = ("about", "audience")  # boxes the template adds around every handout
+FURNITURE = ("about", "fine-print", "audience", "contact", "fill-in")  # boxes the template adds around every handout
 SECTION_WORDS = 180  # a "short section" holds at most this many words
 MAX_PASSIVE_SHARE = 0.2
 
@@ -52,9 +53,16 @@ def _has_bold(blocks) -> bool:
     return any(isinstance(b, Paragraph) and inlines_bold(b.inlines) for b in _walk(blocks))
 
 
+def _is_furniture(block: Block) -> bool:
+    return isinstance(block, (Masthead, ReferenceList)) or (
+        isinstance(block, Callout) and block.kind in FURNITURE)
+
+
 def _sections(blocks: tuple[Block, ...]) -> list[list[Block]]:
     sections: list[list[Block]] = [[]]
     for block in blocks:
+        if _is_furniture(block):
+            continue
         if isinstance(block, Heading) and block.level <= 2:
             sections.append([])
         sections[-1].append(block)
@@ -69,12 +77,11 @@ def assess(document: Document, patient: bool) -> list[Item]:
     headings = [b for b in flat if isinstance(b, Heading) and b.level >= 2]
     tables = [b for b in flat if isinstance(b, Table)]
     lists = [b for b in flat if isinstance(b, ListBlock)]
-    reading = tuple(b for b in blocks if not (isinstance(b, Callout) and b.kind in FURNITURE))
+    reading = tuple(b for b in blocks if not _is_furniture(b))
     text = " ".join(text_units(reading))
     said = sentences(text_units(reading))
     passive = sum(1 for s in said if PASSIVE.search(s))
-    top = next((b for b in blocks if not (isinstance(b, Callout) and b.kind == "audience")
-                and not isinstance(b, Heading)), None)
+    top = next((b for b in reading if not isinstance(b, Heading)), None)
 
     def item(id_, scale, wording, ok, why="") -> Item:
         return Item(id_, scale, wording, ok if isinstance(ok, str) else (MET if ok else NOT_MET), why)

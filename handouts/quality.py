@@ -278,7 +278,7 @@ def _print(variant: VariantReport, library: Library, topic: TopicSource, audienc
             collector.extend(error.diagnostics)
             return
         theme = build_theme(library.theme, large_print)
-        facts = inspect_pdf(data, theme.margin + theme.footer_height * 0.5, references_title)
+        facts = inspect_pdf(data, theme.margin + theme.footer_height - 1, references_title)
         span = topic.meta.span
         min_size = MIN_LARGE_PRINT_SIZE if large_print else MIN_BODY_SIZE
         if facts.smallest_body_size < min_size:

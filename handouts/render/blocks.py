@@ -124,22 +124,25 @@ class Renderer:
         return [self.paragraph(block.inlines, block.span, body_style)]
 
     def list_block(self, block: ListBlock, width, body_style):
+        """One small table per item, so a list (and a box holding it) splits between items."""
         theme = self.theme
         marker_width = theme.list_indent
-        rows = []
+        pad_top = 3 if block.kind is ListKind.CHECK else 0
+        items: list[Flowable] = []
         for number, item in enumerate(block.items, start=block.start):
             if block.kind is ListKind.CHECK:
                 marker: Flowable = TickBox(theme.checkbox, theme.colors["ink"])
             else:
                 text = f"{number}." if block.kind is ListKind.ORDERED else theme.bullet
                 marker = RLParagraph(text, theme.style("list.marker"))
-            rows.append([marker, self.flowables(item.blocks, width - marker_width, body_style)])
-        pad_top = 3 if block.kind is ListKind.CHECK else 0
-        table = self.grid(rows, [marker_width, width - marker_width], [
-            *NO_PADDING, ("TOPPADDING", (0, 0), (0, -1), pad_top)])
-        return [table, Spacer(1, 4)]
+            row = [marker, self.flowables(item.blocks, width - marker_width, body_style)]
+            items.append(self.grid([row], [marker_width, width - marker_width],
+                                   [*NO_PADDING, ("TOPPADDING", (0, 0), (0, 0), pad_top)]))
+        return [*items, Spacer(1, 4)]
 
     def callout(self, block: Callout, width, body_style):
+        """A box of one row per block, so a long box splits between blocks and its
+        title always travels with the first of them."""
         box = self.theme.box(block.kind)
         padding = 8 if box.background or box.bar else 0
         inner = width - 2 * padding - box.bar_width
@@ -150,17 +153,18 @@ class Renderer:
         _trim_last_space(content)
         if not content:
             return []
+        rows = _box_rows(content)
         commands = [
             ("LEFTPADDING", (0, 0), (-1, -1), padding + box.bar_width),
             ("RIGHTPADDING", (0, 0), (-1, -1), padding),
-            ("TOPPADDING", (0, 0), (-1, -1), padding), ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, 0), padding), ("BOTTOMPADDING", (0, -1), (-1, -1), padding),
         ]
         if box.background:
             commands.append(("BACKGROUND", (0, 0), (-1, -1), box.background))
         if box.bar and box.bar_width:
             commands.append(("LINEBEFORE", (0, 0), (0, -1), box.bar_width, box.bar))
-        return [self.grid([[content]], [width], commands), Spacer(1, 10)]
+        return [self.grid(rows, [width], commands, split_in_row=False), Spacer(1, 10)]
 
     def table(self, block: Table, width, body_style):
         theme = self.theme
@@ -182,9 +186,9 @@ class Renderer:
         ], repeat_rows=1)
         return [table, Spacer(1, 10)]
 
-    def grid(self, rows, widths, commands, repeat_rows: int = 0) -> RLTable:
+    def grid(self, rows, widths, commands, repeat_rows: int = 0, split_in_row: bool = True) -> RLTable:
         """A table in the theme's font (ReportLab cells default to unembedded Helvetica)."""
-        table = RLTable(rows, colWidths=widths, repeatRows=repeat_rows, splitInRow=1)
+        table = RLTable(rows, colWidths=widths, repeatRows=repeat_rows, splitInRow=int(split_in_row))
         table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), self.theme.font_names["regular"]),
                                    ("VALIGN", (0, 0), (-1, -1), "TOP"), *commands]))
         return table
@@ -259,6 +263,29 @@ def _plain(inline: Inline) -> str:
     if isinstance(inline, (Strong, Emphasis)):
         return "".join(_plain(child) for child in inline.children)
     return ""
+
+
+def _box_rows(content: list[Flowable]) -> list[list[list[Flowable]]]:
+    """One row per block; a title (or a spacer) joins the block after it."""
+    rows: list[list[Flowable]] = []
+    pending: list[Flowable] = []
+    for flowable in content:
+        pending.append(flowable)
+        if not _joins_next(flowable):
+            space_after = getattr(getattr(flowable, "style", None), "spaceAfter", 0)
+            if space_after:  # a table cell drops its last flowable's space after
+                pending.append(Spacer(1, space_after))
+            rows.append(pending)
+            pending = []
+    if pending:
+        rows.append(pending)
+    _trim_last_space(rows[-1])
+    return [[row] for row in rows]
+
+
+def _joins_next(flowable: Flowable) -> bool:
+    style = getattr(flowable, "style", None)
+    return isinstance(flowable, Spacer) or bool(getattr(style, "keepWithNext", 0))
 
 
 def _trim_last_space(flowables: list[Flowable]) -> None:
