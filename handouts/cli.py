@@ -281,9 +281,12 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
     content: ContentOption = [],  # noqa: B006
     templates: TemplatesOption = [],  # noqa: B006
+    clinic: ClinicOption = None,
 ) -> None:
     """Check all content and templates: every problem as path:line, plus reading levels.
 
+    Page limits are measured with the clinic's logo, QR code and contact details
+    (without a profile, with a full example one), so that they hold once branded.
     Exits with 1 if anything fails.
 
     Example: handouts check --content my-clinic-topics
@@ -291,7 +294,8 @@ def check(
     from .quality import check_library  # noqa: PLC0415
 
     library = _library(content, templates)
-    report = _run(lambda: check_library(library))
+    profile = _clinic(clinic)
+    report = _run(lambda: check_library(library, clinic=profile))
     if as_json:
         typer.echo(json.dumps(report.as_json(), indent=2, default=str))
     else:

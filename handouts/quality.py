@@ -21,7 +21,7 @@ from .compose import Job, compose
 from .errors import Collector, Diagnostic, HandoutsError, Severity, SourceSpan
 from .library import yaml_entries
 from .markup import split_parts, select_audience
-from .model import (Audience, Block, Callout, Citation, Heading, Library, ListBlock, PageSize,
+from .model import (Audience, Block, Callout, Citation, Clinic, Heading, Library, ListBlock, PageSize,
                     Paragraph, Strong, Emphasis, Table, Text, TopicSource)
 from .pdfinfo import inspect_pdf
 from .pemat import Item, assess, scores as pemat_scores
@@ -262,8 +262,26 @@ def _review(variant: VariantReport, topic: TopicSource, today: dt.date, collecto
                           f"the review is due on {meta.next_review_due.isoformat()}")
 
 
+def branded_example() -> Clinic:
+    """The example clinic profile with every field filled, a logo and a QR code:
+    page limits measured with it still hold once a clinic brands the handouts."""
+    import io  # noqa: PLC0415
+    import tomllib  # noqa: PLC0415
+
+    from PIL import Image  # noqa: PLC0415 - ReportLab's own image library
+
+    from .clinic import EXAMPLE  # noqa: PLC0415
+
+    fields = tomllib.loads(EXAMPLE)
+    logo = io.BytesIO()
+    Image.new("RGB", (300, 100), "#1c4a73").save(logo, "PNG")
+    keep = ("name", "department", "address", "phone", "email", "website", "feedback", "alternative_formats")
+    return Clinic(**{key: fields[key] for key in keep}, logo=logo.getvalue(),
+                  base_url="https://clinic.example/handouts")
+
+
 def _print(variant: VariantReport, library: Library, topic: TopicSource, audience: Audience,
-           collector: Collector) -> None:
+           clinic: Clinic, collector: Collector) -> None:
     from .render import render  # noqa: PLC0415
     from .render.theme import build_theme  # noqa: PLC0415
 
@@ -272,7 +290,7 @@ def _print(variant: VariantReport, library: Library, topic: TopicSource, audienc
     for size, large_print in ((PageSize.A4, False), (PageSize.LETTER, False), (PageSize.A4, True)):
         job = Job((topic.meta.id,), audience, variant.language, size, large_print=large_print)
         try:
-            data = render(compose(library, job), library.theme)
+            data = render(compose(library, job, clinic), library.theme)
         except HandoutsError as error:
             variant.fail()
             collector.extend(error.diagnostics)
@@ -377,7 +395,8 @@ def check_parity(library: Library, collector: Collector) -> None:
 
 
 def check_variant(library: Library, topic: TopicSource, audience: Audience, today: dt.date,
-                  glossary: list[Term], forbidden: list[Forbidden], collector: Collector) -> VariantReport:
+                  glossary: list[Term], forbidden: list[Forbidden], clinic: Clinic,
+                  collector: Collector) -> VariantReport:
     meta = topic.meta
     variant = VariantReport(meta.id, audience.value, meta.language, str(meta.span), meta.kind)
     blocks = topic_variant(topic, audience, collector)
@@ -402,18 +421,20 @@ def check_variant(library: Library, topic: TopicSource, audience: Audience, toda
             collector.extend(error.diagnostics)
     else:
         variant.notes.append("clinician summary: exempt from reading-level and PEMAT limits")
-    _print(variant, library, topic, audience, collector)
+    _print(variant, library, topic, audience, clinic, collector)
     return variant
 
 
-def check_library(library: Library, today: dt.date | None = None) -> Report:
+def check_library(library: Library, today: dt.date | None = None, clinic: Clinic | None = None) -> Report:
+    """Every measure for every variant; print checks use `clinic`, else `branded_example()`."""
     today = today or dt.date.today()
+    clinic = clinic or branded_example()
     collector = Collector()
     collector.extend(list(library.warnings))
     forbidden = read_forbidden(library, collector)
     glossaries = {lang: read_glossary(library, lang, collector) for lang in library.languages()}
     variants = [
-        check_variant(library, topic, audience, today, glossaries[language], forbidden, collector)
+        check_variant(library, topic, audience, today, glossaries[language], forbidden, clinic, collector)
         for (_, language), topic in sorted(library.topics.items())
         for audience in topic.meta.audiences
     ]

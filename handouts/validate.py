@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from .errors import Collector, Diagnostic, SourceSpan
+from .library import display_path
 from .markup import box_problems, parse_blocks, select_audience
 from .model import (Audience, Block, Callout, Citation, Heading, Inline, Library, ListBlock,
                     Paragraph, SourceLine, Strong, Emphasis, Table, TopicSource)
@@ -79,6 +81,27 @@ def check_packets(library: Library, topic_folders: set[str], collector: Collecto
                                 f"packet '{packet.name}' names unknown topic '{topic_id}'")
 
 
+def _missing_keys(reference: dict, table: dict, prefix: str = "") -> Iterator[str]:
+    for key, value in reference.items():
+        if key not in table:
+            yield f"{prefix}{key}"
+        elif isinstance(value, dict) and isinstance(table[key], dict):
+            yield from _missing_keys(value, table[key], f"{prefix}{key}.")
+
+
+def check_strings(library: Library, collector: Collector, model_language: str = "en") -> None:
+    """Every translation of the strings file has every name the English one has."""
+    model = library.strings.get(model_language, {})
+    for language, table in sorted(library.strings.items()):
+        if language == model_language:
+            continue
+        files = [Path(d) / f"strings.{language}.yaml" for d in library.content_dirs]
+        where = display_path(next((f for f in reversed(files) if f.is_file()), files[-1]))
+        for key in _missing_keys(model, table):
+            collector.error(SourceSpan(where, 1), "strings.missing-key",
+                            f"'{key}' is missing; copy it from strings.{model_language}.yaml and translate its value")
+
+
 def validate_library(library: Library, topic_folders: set[str]) -> list[Diagnostic]:
     """Rules across files; `topic_folders` counts topics whose header failed to read too."""
     collector = Collector()
@@ -94,4 +117,5 @@ def validate_library(library: Library, topic_folders: set[str]) -> list[Diagnost
                 collector.error(topic.meta.field_span("fill_in"), "front-matter.fill-in",
                                 f"unknown blank '{blank}'; use one of: {', '.join(strings.get('fill_in', {}))}")
     check_packets(library, topic_folders, collector)
+    check_strings(library, collector)
     return collector.diagnostics

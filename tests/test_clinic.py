@@ -14,7 +14,7 @@ from handouts.errors import ContentError
 from handouts.library import load_library
 from handouts.pdfinfo import inspect_pdf
 
-from .conftest import pdf_text, pdfs_under
+from .conftest import pdf_fonts, pdf_text, pdfs_under
 
 NAME = "Dr O'Brien & Partners <Skin> Clinic"
 
@@ -53,6 +53,7 @@ def test_branded_handout_shows_name_logo_and_qr(cli, content, profile, tmp_path)
     qr_corner = page.crop((int(width * 0.75), int(height * 0.08), width, int(height * 0.2)))
     dark = sum(qr_corner.histogram()[:80])
     assert dark > 500, "no QR code drawn at the top right of page 1"
+    assert all(embedded for _, embedded in pdf_fonts(pdf)), pdf_fonts(pdf)  # the QR drawing too
 
 
 def test_profile_in_the_working_folder_is_found(cli, content, profile, tmp_path, monkeypatch):

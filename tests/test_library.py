@@ -124,3 +124,13 @@ def test_unconfirmed_reference_is_a_warning(content):
     edit(content / "references.yaml", "  confirmed: true\nbeta2021", "  confirmed: false\nbeta2021")
     library = load(content)
     assert "reference.unconfirmed" in {w.code for w in library.warnings}
+
+
+def test_translated_strings_must_have_every_name(content):
+    english = (content / "strings.en.yaml").read_text()
+    (content / "strings.fr.yaml").write_text(english.replace('  safety: "Staying safe"\n', ""))
+    with pytest.raises(ContentError) as caught:
+        load(content)
+    [problem] = [d for d in caught.value.diagnostics if d.code == "strings.missing-key"]
+    assert str(problem.span).endswith("strings.fr.yaml:1")
+    assert "'boxes.safety' is missing" in problem.message

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape as xml_escape
-
-import io
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -209,11 +209,14 @@ class Renderer:
         logo = [_logo(document.logo, theme.logo_width, theme.logo_height)] if document.logo else []
         if not document.online_url:
             return [*logo, Spacer(1, 6)]
-        link = f"{xml_escape(document.info.online_label)}<br/>{xml_escape(document.online_url)}"
         qr_width = theme.qr_size + 6
-        text_width = (width - qr_width) * 0.55
+        text_width = (width - qr_width) * 0.6
+        style = theme.style("masthead.url")
+        lines = [document.info.online_label,
+                 *_break_at_slashes(document.online_url, style.fontName, style.fontSize, text_width - 6)]
+        qr_code = _qr_code(document.online_url, theme.qr_size, theme.font_names["regular"])
         table = self.grid(
-            [[logo, RLParagraph(link, theme.style("masthead.url")), _qr_code(document.online_url, theme.qr_size)]],
+            [[logo, RLParagraph("<br/>".join(map(xml_escape, lines)), style), qr_code]],
             [width - qr_width - text_width, text_width, qr_width],
             [*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("RIGHTPADDING", (1, 0), (1, 0), 6)])
         return [table, Spacer(1, 6)]
@@ -248,10 +251,21 @@ def _logo(data: bytes, max_width: float, max_height: float) -> Flowable:
     return image
 
 
-def _qr_code(url: str, size: float) -> Flowable:
+def _break_at_slashes(url: str, font: str, size: float, width: float) -> list[str]:
+    """Lines of a URL broken after a '/', so a reader can copy it by hand."""
+    lines = [""]
+    for piece in re.findall(r"[^/]*/+|[^/]+$", url):
+        if lines[-1] and stringWidth(lines[-1] + piece, font, size) > width:
+            lines.append("")
+        lines[-1] += piece
+    return lines
+
+
+def _qr_code(url: str, size: float, font_name: str) -> Flowable:
     widget = QrCodeWidget(url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
     drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.initialFontName = font_name  # else ReportLab graphics select unembedded Helvetica
     drawing.add(widget)
     drawing.hAlign = "RIGHT"
     return drawing
