@@ -51,10 +51,10 @@ def _run(action: Callable[[], T]) -> T:
         raise typer.Exit(130) from None
 
 
-def _library(content: list[Path], templates: list[Path]):
+def _library(content: list[Path], templates: list[Path], topics: Optional[list[str]] = None):
     from .library import load_library  # noqa: PLC0415
 
-    return _run(lambda: load_library(content, templates))
+    return _run(lambda: load_library(content, templates, topics=topics or None))
 
 
 ClinicOption = Annotated[Optional[Path], typer.Option(
@@ -94,7 +94,7 @@ def build(
     from .build import BuildRequest, build as run_build  # noqa: PLC0415
 
     profile = _clinic(clinic)
-    library = _library(content, templates)
+    library = _library(content, templates, topics=topic)  # other topics' text is `check`'s job
     request = BuildRequest(
         topics=tuple(topic or ()), audiences=tuple(audience or ()),
         languages=tuple(lang or (profile.default_language if profile else "en",)),
@@ -110,9 +110,12 @@ def build(
 
 
 def _with_progress(action):
+    """A progress bar on a terminal; nothing (and no import of rich) otherwise."""
+    if not sys.stderr.isatty():
+        return action(None)
     from rich.progress import Progress  # noqa: PLC0415
 
-    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+    with Progress(transient=True) as progress:
         task = progress.add_task("Rendering", total=None)
         return action(lambda job: progress.advance(task))
 

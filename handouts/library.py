@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -338,11 +338,13 @@ def existing(dirs: Sequence[Path], name: str) -> list[Path]:
 
 
 def load_library(content: Sequence[Path | str] = (), templates: Sequence[Path | str] = (),
-                 shipped_content: bool = True) -> Library:
+                 shipped_content: bool = True, topics: Collection[str] | None = None) -> Library:
     """Read and validate everything; raise `ContentError` listing every problem.
 
     `content` and `templates` folders are laid over the shipped ones; with
-    `shipped_content=False` only the given content folders are read.
+    `shipped_content=False` only the given content folders are read. With
+    `topics`, only those topics' text is validated in depth (every file is
+    still read), which keeps a build of one handout quick.
     """
     collector = Collector()
     content_dirs = [*([shipped_dir("content")] if shipped_content else []), *map(Path, content)]
@@ -370,6 +372,6 @@ def load_library(content: Sequence[Path | str] = (), templates: Sequence[Path | 
     from .validate import validate_library  # noqa: PLC0415  (validation needs the parser)
 
     folders = {path.parent.name for d in content_dirs for path in d.glob("*/*.md")}
-    collector.extend(validate_library(library, topic_folders=folders))
+    collector.extend(validate_library(library, topic_folders=folders, only=topics))
     collector.raise_if_errors()
     return dataclasses.replace(library, warnings=tuple(collector.warnings))

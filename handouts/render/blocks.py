@@ -8,8 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape as xml_escape
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import Color
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -100,6 +98,8 @@ class Renderer:
     def paragraph(self, inlines, span: SourceSpan, style: str) -> RLParagraph:
         paragraph = RLParagraph(self.markup(inlines, span), self.theme.style(style))
         paragraph.source_span = span
+        if "".join(_plain(i) for i in inlines).rstrip().endswith(":"):
+            paragraph.keepWithNext = 1  # a lead-in stays with the list it introduces
         return paragraph
 
     # blocks
@@ -262,6 +262,9 @@ def _break_at_slashes(url: str, font: str, size: float, width: float) -> list[st
 
 
 def _qr_code(url: str, size: float, font_name: str) -> Flowable:
+    from reportlab.graphics.barcode.qr import QrCodeWidget  # noqa: PLC0415 - only branded handouts
+    from reportlab.graphics.shapes import Drawing  # noqa: PLC0415
+
     widget = QrCodeWidget(url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
     drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
@@ -298,8 +301,7 @@ def _box_rows(content: list[Flowable]) -> list[list[list[Flowable]]]:
 
 
 def _joins_next(flowable: Flowable) -> bool:
-    style = getattr(flowable, "style", None)
-    return isinstance(flowable, Spacer) or bool(getattr(style, "keepWithNext", 0))
+    return isinstance(flowable, Spacer) or bool(flowable.getKeepWithNext())
 
 
 def _trim_last_space(flowables: list[Flowable]) -> None:
