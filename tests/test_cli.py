@@ -135,3 +135,18 @@ def test_clinic_text_prints_exactly(cli, content, tmp_path):
     assert cli("build", "--content", content, "-t", "mini", "-a", "adults", "-o", out).exit_code == 0
     text = pdf_text(out / "en" / "adults" / "mini.pdf")
     assert "Dr O'Brien & Partners <Skin> Clinic *1*" in text
+
+
+def test_a_broken_topic_blocks_only_builds_that_include_it(cli, content, tmp_path):
+    kit = content / "kit" / "en.md"
+    kit.write_text(kit.read_text().replace("[@alpha2020]", "[@nobody1999]"))
+    out = tmp_path / "out"
+    alone = cli("build", "--content", content, "-t", "mini", "-a", "parents", "-o", out)
+    assert alone.exit_code == 0, alone.output
+    assert pdfs_under(out) == [out / "en" / "parents" / "mini.pdf"]
+    other = tmp_path / "other"
+    for args in (["build", "-o", other], ["build", "-t", "kit", "-o", other], ["check"]):
+        result = cli(*args, "--content", content)
+        assert result.exit_code == 1, result.output
+        assert "kit/en.md:21: error: [@nobody1999] is cited but not in this topic's 'references:' list" in result.output
+    assert not (tmp_path / "other").exists()
