@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .compose import Job, compose
@@ -30,6 +30,7 @@ class BuildRequest:
     include_preset_packets: bool = False
     large_print: bool = False
     duplex: bool = False
+    html: bool = False  # also write an accessible web page beside each PDF
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,6 @@ class BuiltFile:
     path: Path
     job: Job
     size: int
-
-
-@dataclass
-class Plan:
-    jobs: list[Job] = field(default_factory=list)
 
 
 def _usage(message: str) -> UsageError:
@@ -141,8 +137,11 @@ def compose_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = N
     return documents
 
 
+Outputs = dict[str, bytes]  # file suffix -> contents
+
+
 def make_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = None, workers: int = 1,
-             progress: Callable[[int], None] | None = None) -> list[bytes]:
+             progress: Callable[[int], None] | None = None, html: bool = False) -> list[Outputs]:
     """Compose and render every job; in worker processes when there is enough work to share.
 
     Every composition problem is collected before failing once, as in `compose_all`.
@@ -151,7 +150,7 @@ def make_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = None
     if workers == 1 or len(jobs) < 4:
         results = []
         for index, document in enumerate(compose_all(library, jobs, clinic)):
-            results.append(render(document, library.theme))
+            results.append(_outputs(document, library.theme, html))
             if progress:
                 progress(index)
         return results
@@ -162,9 +161,9 @@ def make_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = None
 
     global _SHARED
     build_theme(library.theme)  # register fonts once; forked workers inherit them
-    _SHARED = (library, tuple(jobs), clinic)  # forked workers inherit these: only indices travel
+    _SHARED = (library, tuple(jobs), clinic, html)  # forked workers inherit these: only indices travel
     collector = Collector()
-    results: list[bytes | None] = [None] * len(jobs)
+    results: list[Outputs | None] = [None] * len(jobs)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = {pool.submit(_make_one, index): index for index in range(len(jobs))}
@@ -185,12 +184,21 @@ def make_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = None
     return results  # type: ignore[return-value]
 
 
-_SHARED: tuple[Library, tuple[Job, ...], Clinic | None] | None = None
+_SHARED: tuple[Library, tuple[Job, ...], Clinic | None, bool] | None = None
 
 
-def _make_one(index: int) -> tuple[bytes | None, list]:
+def _outputs(document: Document, theme: dict, html: bool) -> Outputs:
+    outputs = {".pdf": render(document, theme)}
+    if html:
+        from .html import render_html  # noqa: PLC0415
+
+        outputs[".html"] = render_html(document, theme).encode("utf-8")
+    return outputs
+
+
+def _make_one(index: int) -> tuple[Outputs | None, list]:
     """In a worker: compose and render one job; composition problems come back as data."""
-    library, jobs, clinic = _SHARED  # type: ignore[misc]
+    library, jobs, clinic, html = _SHARED  # type: ignore[misc]
     try:
         document = compose(library, jobs[index], clinic)
     except UsageError:
@@ -199,7 +207,7 @@ def _make_one(index: int) -> tuple[bytes | None, list]:
         if not hasattr(error, "diagnostics"):
             raise
         return None, list(error.diagnostics)
-    return render(document, library.theme), []
+    return _outputs(document, library.theme, html), []
 
 
 def build(library: Library, request: BuildRequest, out_dir: Path | str = "output",
@@ -209,13 +217,15 @@ def build(library: Library, request: BuildRequest, out_dir: Path | str = "output
     out_dir = Path(out_dir)
     jobs = plan(library, request)
     paths = [output_path(out_dir, job) for job in jobs]
-    rendered = make_all(library, jobs, clinic, workers,
-                        (lambda index: progress(jobs[index])) if progress else None)
+    made = make_all(library, jobs, clinic, workers,
+                    (lambda index: progress(jobs[index])) if progress else None, html=request.html)
     built, entries = [], []
-    for job, path, data in zip(jobs, paths, rendered):
-        write_atomic(path, data)
-        built.append(BuiltFile(path, job, len(data)))
-        entries.append(manifest_entry(library, job, path, out_dir, data, clinic))
+    for job, path, outputs in zip(jobs, paths, made):
+        for suffix, data in outputs.items():
+            target = path.with_suffix(suffix)
+            write_atomic(target, data)
+            built.append(BuiltFile(target, job, len(data)))
+            entries.append(manifest_entry(library, job, target, out_dir, data, clinic))
     update_manifest(out_dir, entries)
     return built
 

@@ -80,6 +80,7 @@ def build(
     clinic: ClinicOption = None,
     large_print: Annotated[bool, typer.Option("--large-print", help="18 pt body text; files end in -large-print.pdf.")] = False,
     duplex: Annotated[bool, typer.Option("--duplex", help="Pad packets to an even page count for two-sided printing.")] = False,
+    html: Annotated[bool, typer.Option("--html", help="Also write an accessible web page (.html) beside each PDF, for screen readers and the online copy.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes; default: one per CPU core.")] = os.cpu_count() or 1,
     content: ContentOption = [],  # noqa: B006 - Typer needs a literal default
     templates: TemplatesOption = [],  # noqa: B006
@@ -87,7 +88,8 @@ def build(
     """Build handouts as PDF files into OUT/<lang>/<audience>/<topic>.pdf.
 
     With no options, builds every topic for every audience in English, plus the
-    preset packets. Every build writes OUT/manifest.json.
+    preset packets. With --html, each PDF gets an accessible web page beside it.
+    Every build writes OUT/manifest.json.
 
     Example: handouts build --topic probiotics --audience parents --page-size letter --out handouts-today
     """
@@ -100,13 +102,16 @@ def build(
         languages=tuple(lang or (profile.default_language if profile else "en",)),
         page_size=page_size or (profile.default_page_size if profile else PageSize.A4),
         packet=packet, include_preset_packets=not (topic or packet),
-        large_print=large_print, duplex=duplex,
+        large_print=large_print, duplex=duplex, html=html,
     )
     built = _run(lambda: _with_progress(
         lambda progress: run_build(library, request, out, clinic=profile, progress=progress, workers=jobs)))
     for item in built:
         typer.echo(f"wrote {item.path} ({item.size // 1024} KB)")
-    typer.echo(f"{len(built)} PDF{'s' if len(built) != 1 else ''} in {out}")
+    pdfs = sum(item.path.suffix == ".pdf" for item in built)
+    pages = len(built) - pdfs
+    web = f" and {pages} web page{'s' if pages != 1 else ''}" if pages else ""
+    typer.echo(f"{pdfs} PDF{'s' if pdfs != 1 else ''}{web} in {out}")
 
 
 def _with_progress(action):

@@ -27,6 +27,7 @@ def entry(library: Library, job: Job, path: Path, out_dir: Path, data: bytes,
                        "next_review_due": meta.next_review_due.isoformat(), "reviewer": meta.reviewer})
     return {
         "file": path.relative_to(out_dir.resolve()).as_posix(),
+        "format": path.suffix.lstrip("."),
         "kind": "packet" if job.packet else library.topics[(job.topics[0], job.language)].meta.kind,
         "id": job.name,
         "language": job.language,

@@ -19,7 +19,8 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from ..errors import Diagnostic, SourceSpan
 from ..model import (Block, Callout, Citation, Contents, Document, Emphasis, Heading, Inline,
                      LineBreak, ListBlock, ListKind, Masthead, PageBreak, Paragraph,
-                     ReferenceList, Reference, Strong, Table, Text)
+                     ReferenceList, Strong, Table, Text)
+from ..citation_style import format_reference
 from .theme import Theme
 
 
@@ -331,20 +332,3 @@ def _column_widths(block: Table, width: float, cell, header, padding: float) -> 
 
 def _plain_cell(cell) -> str:
     return "".join(_plain(i) for i in cell)
-
-
-def format_reference(ref: Reference) -> str:
-    """Authors. Title. Journal Year;details. doi/PMID."""
-    parts = [ref.authors.rstrip(".") + "." if ref.authors else "",
-             ref.title.rstrip(".") + "." if ref.title else ""]
-    where = " ".join(x for x in (ref.journal, str(ref.year) if ref.year else "") if x)
-    if ref.details:
-        where = f"{where};{ref.details}" if where else ref.details
-    parts.append(where + "." if where else "")
-    if ref.doi:
-        parts.append(f"doi:{ref.doi}")
-    elif ref.pmid:
-        parts.append(f"PMID {ref.pmid}")
-    elif ref.url:
-        parts.append(ref.url)
-    return " ".join(p for p in parts if p)

@@ -1,0 +1,22 @@
+"""How a reference is written out in a handout's numbered list (Vancouver style, short)."""
+
+from __future__ import annotations
+
+from .model import Reference
+
+
+def format_reference(ref: Reference) -> str:
+    """Authors. Title. Journal Year;details. doi/PMID."""
+    parts = [ref.authors.rstrip(".") + "." if ref.authors else "",
+             ref.title.rstrip(".") + "." if ref.title else ""]
+    where = " ".join(x for x in (ref.journal, str(ref.year) if ref.year else "") if x)
+    if ref.details:
+        where = f"{where};{ref.details}" if where else ref.details
+    parts.append(where + "." if where else "")
+    if ref.doi:
+        parts.append(f"doi:{ref.doi}")
+    elif ref.pmid:
+        parts.append(f"PMID {ref.pmid}")
+    elif ref.url:
+        parts.append(ref.url)
+    return " ".join(p for p in parts if p)

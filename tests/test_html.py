@@ -1,0 +1,94 @@
+"""The accessible web page written beside each PDF with --html."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .conftest import pdfs_under
+
+VOID = {"meta", "br", "hr", "img", "input", "link"}
+
+
+class Page(HTMLParser):
+    """Tags, attributes and text of a page; fails on a tag closed out of order."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.open: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.feed(text)
+        assert not self.open, f"tags never closed: {self.open}"
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag not in VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.open and self.open[-1] == tag, f"</{tag}> closes {self.open[-1:]}"
+        self.open.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    def all(self, tag: str) -> list[dict[str, str | None]]:
+        return [attrs for name, attrs in self.tags if name == tag]
+
+    @property
+    def words(self) -> str:
+        return " ".join("".join(self.text).split())
+
+
+def build(cli, content, out, *args) -> None:
+    result = cli("build", "--content", content, "-o", out, "--html", *args)
+    assert result.exit_code == 0, result.output
+
+
+def test_web_page_beside_each_pdf(cli, content, tmp_path):
+    out = tmp_path / "out"
+    build(cli, content, out, "-t", "mini")
+    pdfs = pdfs_under(out)
+    assert pdfs and all(pdf.with_suffix(".html").is_file() for pdf in pdfs)
+    manifest = json.loads((out / "manifest.json").read_text())
+    for item in manifest["files"]:
+        data = (out / item["file"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == item["sha256"]
+    assert {item["format"] for item in manifest["files"]} == {"pdf", "html"}
+
+
+def test_web_page_is_structured_for_screen_readers(cli, content, tmp_path):
+    out = tmp_path / "out"
+    build(cli, content, out, "-t", "mini", "-a", "parents")
+    page = Page((out / "en" / "parents" / "mini.html").read_text(encoding="utf-8"))
+    assert page.all("html") == [{"lang": "en"}]
+    assert "Bathing and eczema" in page.words
+    assert [a.get("id", "").startswith("bathing-and-eczema") for a in page.all("h1")] == [True]
+    assert "your child's skin" in page.words and "most patients'" not in page.words
+    assert page.all("input") and all(a["type"] == "checkbox" for a in page.all("input"))
+    assert page.all("th") and all(a.get("scope") == "col" for a in page.all("th"))
+    targets = {a["href"][1:] for a in page.all("a") if (a.get("href") or "").startswith("#ref-")}
+    ids = {a["id"] for a in page.all("li") if a.get("id")}
+    assert targets and targets <= ids, "every citation links to its reference"
+
+
+def test_clinic_text_is_escaped_in_the_web_page(cli, content, tmp_path):
+    profile = tmp_path / "clinic.toml"
+    profile.write_text('name = "Dr O\'Brien & Partners <Skin> Clinic"\nphone = "0113 496 0000"\n')
+    out = tmp_path / "out"
+    build(cli, content, out, "-t", "mini", "-a", "adults", "--clinic", profile)
+    page = Page((out / "en" / "adults" / "mini.html").read_text(encoding="utf-8"))
+    assert "Dr O'Brien & Partners <Skin> Clinic" in page.words
+    assert "skin" not in {tag for tag, _ in page.tags}
+
+
+def test_packet_web_page_has_linked_contents(cli, content, tmp_path):
+    out = tmp_path / "out"
+    build(cli, content, out, "--packet", "starter", "-a", "parents")
+    page = Page((out / "en" / "parents" / "packets" / "starter.html").read_text(encoding="utf-8"))
+    anchors = {a["id"] for a in page.all("h1")}
+    links = [a["href"][1:] for a in page.all("a") if not (a.get("href") or "").startswith("#ref-")]
+    assert len(links) >= 3 and set(links) <= anchors  # two topics and the references
