@@ -5,10 +5,12 @@ from __future__ import annotations
 from .model import Reference
 
 
-def format_reference(ref: Reference) -> str:
-    """Authors. Title. Journal Year;details. doi/PMID."""
+def format_reference(ref: Reference, short: bool = False) -> str:
+    """Authors. Title. Journal Year;details. doi/PMID. `short` leaves out the title
+    when a DOI or PMID finds the paper (patient handouts, where space is tight)."""
+    show_title = ref.title and not (short and (ref.doi or ref.pmid))
     parts = [ref.authors.rstrip(".") + "." if ref.authors else "",
-             ref.title.rstrip(".") + "." if ref.title else ""]
+             ref.title.rstrip(".") + "." if show_title else ""]
     where = " ".join(x for x in (ref.journal, str(ref.year) if ref.year else "") if x)
     if ref.details:
         where = f"{where};{ref.details}" if where else ref.details

@@ -303,6 +303,8 @@ class Converter:
         if name == ONLY:
             audiences = set(params.replace(",", " ").split())
             return children if self.audience.value in audiences else []
+        if name == "references":
+            return [ReferenceList(span, short=params.strip() == "short")]
         if name in MARKERS:
             return [MARKERS[name](span)]
         if name not in CALLOUTS:

@@ -122,6 +122,7 @@ class ReferenceList:
     """Where the numbered references of the whole document are printed."""
 
     span: SourceSpan
+    short: bool = False  # leave out titles of references a PMID or DOI finds
 
 
 @dataclass(frozen=True, slots=True)

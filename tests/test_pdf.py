@@ -52,8 +52,14 @@ def test_references_are_numbered_in_citation_order(library, tmp_path):
     text = pdf_text(build_one(library, tmp_path, Audience.PARENTS))
     assert "itchy skin [1]" in text and "Baths are safe [2]" in text
     references = text[text.rindex("References"):]
-    assert "1. Alpha A, et al. A study of baths. J Skin 2020. doi:10.1000/alpha" in references
+    assert "1. Alpha A, et al. J Skin 2020. doi:10.1000/alpha" in references  # short: the DOI finds it
     assert "2. Beta B. Skin Rev 2021. PMID 123456" in references
+
+
+def test_clinicians_get_full_references(library, tmp_path):
+    text = pdf_text(build_one(library, tmp_path, Audience.CLINICIANS))
+    references = text[text.rindex("References"):]
+    assert "Alpha A, et al. A study of baths. J Skin 2020. doi:10.1000/alpha" in references
 
 
 def test_footer_on_every_page(library, tmp_path):

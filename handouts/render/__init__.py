@@ -19,7 +19,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from .. import __version__
 from ..errors import Diagnostic, RenderError, SourceSpan
 from ..model import Contents, Document, PageSize
-from .blocks import HeadingParagraph, Renderer
+from .blocks import HeadingParagraph, Renderer, trim_trailing_space
 from .theme import Theme, build_theme
 
 PAGE_SIZES = {PageSize.A4: A4, PageSize.LETTER: LETTER}
@@ -129,6 +129,7 @@ def _layout(document: Document, theme: Theme, blank_pages: int) -> tuple[bytes, 
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     renderer = Renderer(document, theme, frame_width)
     story = renderer.flowables(document.blocks, frame_width)
+    trim_trailing_space(story)  # space after the last block would start an empty page
     if renderer.problems:
         raise RenderError(renderer.problems)
     for _ in range(blank_pages):  # a page left blank so that the next handout starts on a new sheet

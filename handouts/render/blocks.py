@@ -151,7 +151,7 @@ class Renderer:
         if block.title:
             content.append(RLParagraph(self.markup(block.title, block.span), box.title))
         content.extend(self.flowables(block.blocks, inner, body_style=box.body.name))
-        _trim_last_space(content)
+        trim_trailing_space(content)
         if not content:
             return []
         rows = _box_rows(content)
@@ -199,7 +199,7 @@ class Renderer:
 
     def references(self, block: ReferenceList, width, body_style):
         style = self.theme.style("reference")
-        return [RLParagraph(f"<bullet>{n}.</bullet>{xml_escape(format_reference(ref))}", style)
+        return [RLParagraph(f"<bullet>{n}.</bullet>{xml_escape(format_reference(ref, block.short))}", style)
                 for n, ref in enumerate(self.document.references, start=1)]
 
     def masthead(self, block: Masthead, width, body_style):
@@ -297,7 +297,7 @@ def _box_rows(content: list[Flowable]) -> list[list[list[Flowable]]]:
             pending = []
     if pending:
         rows.append(pending)
-    _trim_last_space(rows[-1])
+    trim_trailing_space(rows[-1])
     return [[row] for row in rows]
 
 
@@ -305,7 +305,7 @@ def _joins_next(flowable: Flowable) -> bool:
     return isinstance(flowable, Spacer) or bool(flowable.getKeepWithNext())
 
 
-def _trim_last_space(flowables: list[Flowable]) -> None:
+def trim_trailing_space(flowables: list[Flowable]) -> None:
     while flowables and isinstance(flowables[-1], Spacer):
         flowables.pop()
 
