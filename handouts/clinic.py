@@ -61,7 +61,7 @@ log = "handouts-log.sqlite"
 
 def _key_lines(text: str) -> dict[str, int]:
     lines = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         match = re.match(r"\s*([A-Za-z_][\w-]*)\s*=", line)
         if match:
             lines.setdefault(match.group(1), number)

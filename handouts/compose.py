@@ -98,7 +98,7 @@ def render_template(library: Library, name: str, context: dict[str, Any]) -> lis
         raise _template_error(error, name) from None
     origin = SourceSpan(display_path(Path(template.filename or name)))
     lines: list[SourceLine] = []
-    for raw in text.splitlines():
+    for raw in text.split("\n"):
         markers = _MARKER.findall(raw)
         if len(markers) == 1 and raw.strip() == f"{_MARK}{markers[0]}{_MARK}":
             lines.extend(snippets.items[int(markers[0])].lines)

@@ -136,7 +136,7 @@ OPTIONAL_FRONT_MATTER: dict[str, tuple[type, str]] = {
 
 def split_front_matter(text: str, path: str, collector: Collector) -> tuple[str, list[str], int] | None:
     """Return (front matter text, body lines, line number of the first body line)."""
-    lines = text.splitlines()
+    lines = text.split("\n")  # editors count "\n" only; splitlines() also breaks at \x1c-\x1e, \u2028...
     if not lines or lines[0].strip() != "---":
         collector.error(SourceSpan(path, 1), "front-matter.missing",
                         "a topic file must start with a '---' line, then its header, then '---'")

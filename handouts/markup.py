@@ -78,7 +78,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     if not state.src.startswith("[@", state.pos):
         return False
     end = state.src.find("]", state.pos)
-    if end < 0:
+    if end < 0 or "\n" in state.src[state.pos:end]:
         return False
     if not silent:
         state.push("citation", "", 0).content = state.src[state.pos + 1 : end]
