@@ -6,8 +6,9 @@ from .model import Reference
 
 
 def format_reference(ref: Reference, short: bool = False) -> str:
-    """Authors. Title. Journal Year;details. doi/PMID. `short` leaves out the title
-    when a DOI or PMID finds the paper (patient handouts, where space is tight)."""
+    """Authors. Title. Journal Year;details. doi/PMID. `short` (patient handouts,
+    where space is tight) leaves out the title when a DOI or PMID finds the
+    paper, and the web address when the title does."""
     show_title = ref.title and not (short and (ref.doi or ref.pmid))
     parts = [ref.authors.rstrip(".") + "." if ref.authors else "",
              ref.title.rstrip(".") + "." if show_title else ""]
@@ -19,6 +20,6 @@ def format_reference(ref: Reference, short: bool = False) -> str:
         parts.append(f"doi:{ref.doi}")
     elif ref.pmid:
         parts.append(f"PMID {ref.pmid}")
-    elif ref.url:
+    elif ref.url and not (short and ref.title):
         parts.append(ref.url)
     return " ".join(p for p in parts if p)

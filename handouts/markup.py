@@ -46,7 +46,7 @@ from .model import (
 )
 
 CALLOUTS = ("main", "know", "unknown", "help-now", "note", "safety", "questions",
-            "teach-back", "about", "fine-print", "fill-in", "cover", "audience",
+            "teach-back", "fine-print", "fill-in", "cover", "audience",
             "zone-green", "zone-yellow", "zone-red")
 PARTS = ("questions", "safety", "teach-back")
 MARKERS = {"references": ReferenceList, "contents": Contents, "page-break": PageBreak,

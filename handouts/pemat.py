@@ -23,7 +23,7 @@ PASSIVE = re.compile(
     r"(?:\w+ed|known|shown|given|taken|seen|done|made|found|written|told|grown|born|eaten|"
     r"drawn|chosen|kept|left|put|set|cut|bought|brought|held|meant|sold|thought)\b", re.I)
 HARD_NUMBERS = re.compile(r"\b\d+\.\d+\b|\b(?:OR|RR|HR|CI|SMD|SCORAD)\b|\d\s*[x×]\s*\d|[=<>≤≥±]")
-FURNITURE = ("about", "fine-print", "audience", "fill-in")  # boxes the template adds around every handout
+FURNITURE = ("fine-print", "audience", "fill-in")  # boxes the template adds around every handout
 SECTION_WORDS = 180  # a "short section" holds at most this many words
 MAX_PASSIVE_SHARE = 0.2
 

@@ -36,7 +36,7 @@ def test_parent_handout_text(library, tmp_path):
     assert "Pat your child's skin dry." in text
     assert "For parents and carers" in text
     for fixed in ("What we know", "What we don't know yet", "Questions to ask your doctor",
-                  "Staying safe", "References", "About this handout"):
+                  "Staying safe", "References", "It does not replace advice"):
         assert fixed in text, fixed
 
 

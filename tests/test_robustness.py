@@ -70,6 +70,13 @@ def test_character_the_font_cannot_draw(cli, content, tmp_path):
     assert_one_clear_failure(result, 3, "mini/en.md:19: error: the font cannot draw '\u2192' (U+2192)", out)
 
 
+def test_character_the_font_cannot_draw_in_a_reference(cli, content, tmp_path):
+    edit(content / "references.yaml", "  authors: Alpha A, et al.", "  authors: Wrze\u015bniewska M, et al.")
+    out = tmp_path / "out"
+    result = cli("build", "--content", content, "-o", out, "-t", "mini", "-a", "adults")
+    assert_one_clear_failure(result, 3, "references.yaml:1: error: the font cannot draw '\u015b' (U+015B)", out)
+
+
 def test_markup_characters_print_as_typed(cli, content, tmp_path):
     edit(content / "mini" / "en.md", "1. Run a warm bath.", "1. Run a <b>warm</b> bath & rinse; 3 < 5 > 2.")
     out = tmp_path / "out"

@@ -77,24 +77,27 @@ class Renderer:
 
     def _inline(self, inline: Inline, span: SourceSpan) -> str:
         if isinstance(inline, Text):
-            missing = self.theme.missing_glyphs(inline.text)
-            if missing:
-                shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(missing))
-                self.problems.append(Diagnostic(
-                    span, "font.missing-glyph",
-                    f"the font cannot draw {shown}; replace it with a plain character"))
-            return xml_escape(inline.text)
+            return self.text(inline.text, span)
         if isinstance(inline, Strong):
             return f"<b>{self.markup(inline.children, span)}</b>"
         if isinstance(inline, Emphasis):
             return f"<i>{self.markup(inline.children, span)}</i>"
         if isinstance(inline, Citation):
-            numbers = ", ".join(str(self.numbers[key]) for key in inline.keys if key in self.numbers)
+            numbers = ",\u00a0".join(str(self.numbers[key]) for key in inline.keys if key in self.numbers)
             color = self.theme.style("citation").textColor.hexval()[2:]
             return f'<font color="#{color}">\u00a0[{numbers}]</font>' if numbers else ""
         if isinstance(inline, LineBreak):
             return "<br/>"
         raise TypeError(f"unknown inline {inline!r}")
+
+    def text(self, text: str, span: SourceSpan) -> str:
+        """Escaped for ReportLab's markup; a character the font lacks is reported, not drawn as a box."""
+        missing = self.theme.missing_glyphs(text)
+        if missing:
+            shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(missing))
+            self.problems.append(Diagnostic(
+                span, "font.missing-glyph", f"the font cannot draw {shown}; replace it with a plain character"))
+        return xml_escape(text)
 
     def paragraph(self, inlines, span: SourceSpan, style: str) -> RLParagraph:
         paragraph = RLParagraph(self.markup(inlines, span), self.theme.style(style))
@@ -165,7 +168,8 @@ class Renderer:
             commands.append(("BACKGROUND", (0, 0), (-1, -1), box.background))
         if box.bar and box.bar_width:
             commands.append(("LINEBEFORE", (0, 0), (0, -1), box.bar_width, box.bar))
-        return [self.grid(rows, [width], commands, split_in_row=False), Spacer(1, 10)]
+        before = [Spacer(1, box.space_before)] if box.space_before else []
+        return [*before, self.grid(rows, [width], commands, split_in_row=False), Spacer(1, 10)]
 
     def table(self, block: Table, width, body_style):
         theme = self.theme
@@ -199,7 +203,7 @@ class Renderer:
 
     def references(self, block: ReferenceList, width, body_style):
         style = self.theme.style("reference")
-        return [RLParagraph(f"<bullet>{n}.</bullet>{xml_escape(format_reference(ref, block.short))}", style)
+        return [RLParagraph(f"<bullet>{n}.</bullet>{self.text(format_reference(ref, block.short), ref.span)}", style)
                 for n, ref in enumerate(self.document.references, start=1)]
 
     def masthead(self, block: Masthead, width, body_style):
@@ -211,7 +215,7 @@ class Renderer:
         if not document.online_url:
             return [*logo, Spacer(1, 6)]
         qr_width = theme.qr_size + 6
-        text_width = (width - qr_width) * 0.6
+        text_width = (width - qr_width) * 0.7
         style = theme.style("masthead.url")
         lines = [document.info.online_label,
                  *_break_at_slashes(document.online_url, style.fontName, style.fontSize, text_width - 6)]

@@ -32,6 +32,7 @@ class BoxStyle:
     bar_width: float
     title: ParagraphStyle
     body: ParagraphStyle
+    space_before: float = 0
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,8 @@ def _build_theme(frozen: str, large_print: bool, accent: str | None) -> Theme:
     styles = _styles(data["styles"], fonts, colors)
     boxes = {
         kind: BoxStyle(_color(spec.get("background"), colors), _color(spec.get("bar"), colors),
-                       float(spec.get("bar_width", 0)), styles[spec["title"]], styles[spec["body"]])
+                       float(spec.get("bar_width", 0)), styles[spec["title"]], styles[spec["body"]],
+                       float(spec.get("space_before", 0)))
         for kind, spec in data["boxes"].items()
     }
     page, lists, tables, masthead = data["page"], data["lists"], data["tables"], data["masthead"]
