@@ -142,7 +142,7 @@ def test_interrupt_while_writing_leaves_old_file_and_no_temporary(content, tmp_p
     def interrupted(*args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(writer.os, "fsync", interrupted)
+    monkeypatch.setattr(writer.os, "replace", interrupted)  # after the data, before the rename
     with pytest.raises(KeyboardInterrupt):
         writer.write_atomic(target, b"new file, never finished")
     assert target.read_bytes() == b"old complete file"
