@@ -15,7 +15,7 @@ from typing import Any
 
 from .model import (Block, Callout, Citation, Contents, Document, Emphasis, Heading, Inline,
                     LineBreak, ListBlock, ListKind, Masthead, PageBreak, Paragraph, ReferenceList,
-                    Strong, Table, Text)
+                    Strong, Table, Text, plain_text)
 from .citation_style import format_reference
 
 
@@ -197,15 +197,5 @@ class _Page:
 
 def _anchor(heading: Heading, number: int) -> str:
     """A stable id for a title, so that contents entries can link to it."""
-    slug = re.sub(r"[^a-z0-9]+", "-", _plain(heading.inlines).lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", plain_text(heading.inlines).lower()).strip("-")
     return f"{slug or 'section'}-{number}"
-
-
-def _plain(inlines: tuple[Inline, ...]) -> str:
-    out = []
-    for inline in inlines:
-        if isinstance(inline, Text):
-            out.append(inline.text)
-        elif isinstance(inline, (Strong, Emphasis)):
-            out.append(_plain(inline.children))
-    return "".join(out)

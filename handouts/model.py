@@ -61,6 +61,17 @@ Inline = Union[Text, Strong, Emphasis, Citation, LineBreak]
 Inlines = tuple[Inline, ...]
 
 
+def plain_text(inlines: Inlines) -> str:
+    """The words of some inline content, without markup, citations or breaks."""
+    out = []
+    for inline in inlines:
+        if isinstance(inline, Text):
+            out.append(inline.text)
+        elif isinstance(inline, (Strong, Emphasis)):
+            out.append(plain_text(inline.children))
+    return "".join(out)
+
+
 # --- blocks ---------------------------------------------------------------
 
 

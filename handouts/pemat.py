@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 
 from .model import (Block, Callout, Document, Heading, ListBlock, ListKind, Masthead, Paragraph,
-                    ReferenceList, Strong, Table)
-from .readability import plain_text, sentences, text_units
+                    ReferenceList, Strong, Table, plain_text)
+from .readability import sentences, text_units
 
 MET, NOT_MET, NA, REVIEWER = "met", "not met", "n/a", "reviewer"
 

@@ -22,7 +22,7 @@ from .errors import Collector, Diagnostic, HandoutsError, Severity, SourceSpan
 from .library import yaml_entries
 from .markup import split_parts, select_audience
 from .model import (Audience, Block, Callout, Citation, Clinic, Heading, Library, ListBlock, PageSize,
-                    Paragraph, Strong, Emphasis, Table, Text, TopicSource)
+                    Paragraph, Strong, Emphasis, Table, Text, TopicSource, plain_text)
 from .pdfinfo import inspect_pdf
 from .pemat import Item, assess, scores as pemat_scores
 from .readability import Scores, score, text_units
@@ -216,7 +216,7 @@ def _forbidden(variant: VariantReport, blocks: tuple[Block, ...], rules: list[Fo
 
 
 def _sentences_with_blocks(blocks: tuple[Block, ...]):
-    from .readability import plain_text, sentences  # noqa: PLC0415
+    from .readability import sentences  # noqa: PLC0415
 
     for block in blocks:
         if isinstance(block, (Paragraph, Heading)):

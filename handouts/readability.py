@@ -13,8 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .model import (Block, Callout, Heading, Inline, ListBlock, Paragraph, Strong, Emphasis, Table,
-                    Text)
+from .model import Block, Callout, Heading, ListBlock, Paragraph, Table, plain_text
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
@@ -67,16 +66,6 @@ def syllables(word: str, language: str = "en") -> int:
             return sum(1 for phone in entries[0] if phone[-1].isdigit())
         return _vowel_groups(word)
     return len(_pyphen(language).positions(word.lower())) + 1
-
-
-def plain_text(inlines: tuple[Inline, ...]) -> str:
-    out = []
-    for inline in inlines:
-        if isinstance(inline, Text):
-            out.append(inline.text)
-        elif isinstance(inline, (Strong, Emphasis)):
-            out.append(plain_text(inline.children))
-    return "".join(out)
 
 
 def text_units(blocks: tuple[Block, ...]) -> list[str]:

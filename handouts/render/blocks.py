@@ -19,7 +19,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from ..errors import Diagnostic, SourceSpan
 from ..model import (Block, Callout, Citation, Contents, Document, Emphasis, Heading, Inline,
                      LineBreak, ListBlock, ListKind, Masthead, PageBreak, Paragraph,
-                     ReferenceList, Strong, Table, Text)
+                     ReferenceList, Strong, Table, Text, plain_text)
 from ..citation_style import format_reference
 from .theme import Theme
 
@@ -102,7 +102,7 @@ class Renderer:
     def paragraph(self, inlines, span: SourceSpan, style: str) -> RLParagraph:
         paragraph = RLParagraph(self.markup(inlines, span), self.theme.style(style))
         paragraph.source_span = span
-        if "".join(_plain(i) for i in inlines).rstrip().endswith(":"):
+        if plain_text(inlines).rstrip().endswith(":"):
             paragraph.keepWithNext = 1  # a lead-in stays with the list it introduces
         return paragraph
 
@@ -120,7 +120,7 @@ class Renderer:
 
     def heading(self, block: Heading, width, body_style):
         style = self.theme.style(f"heading.{min(block.level, 4)}")
-        plain = "".join(_plain(i) for i in block.inlines)
+        plain = plain_text(block.inlines)
         return [HeadingParagraph(self.markup(block.inlines, block.span), style,
                                  block.level - 1, plain)]
 
@@ -279,14 +279,6 @@ def _qr_code(url: str, size: float, font_name: str) -> Flowable:
     return drawing
 
 
-def _plain(inline: Inline) -> str:
-    if isinstance(inline, Text):
-        return inline.text
-    if isinstance(inline, (Strong, Emphasis)):
-        return "".join(_plain(child) for child in inline.children)
-    return ""
-
-
 def _box_rows(content: list[Flowable]) -> list[list[list[Flowable]]]:
     """One row per block; a title (or a spacer) joins the block after it."""
     rows: list[list[Flowable]] = []
@@ -321,7 +313,7 @@ def _column_widths(block: Table, width: float, cell, header, padding: float) -> 
     least, wanted = [0.0] * columns, [0.0] * columns
     for style, row in rows:
         for index, content in enumerate(row[:columns]):
-            text = _plain_cell(content)
+            text = plain_text(content)
             def measure(words: str) -> float:
                 return stringWidth(words, style.fontName, style.fontSize) + 2 * padding
             least[index] = max(least[index], *(measure(w) for w in text.split()), 2 * padding)
