@@ -17,6 +17,7 @@ from .model import (Block, Callout, Citation, Contents, Document, Emphasis, Head
                     LineBreak, ListBlock, ListKind, Masthead, PageBreak, Paragraph, ReferenceList,
                     Strong, Table, Text, plain_text)
 from .citation_style import format_reference
+from .styles import resolve_styles
 
 
 def render_html(document: Document, theme_data: dict[str, Any]) -> str:
@@ -55,8 +56,10 @@ def stylesheet(theme: dict[str, Any], accent: str | None = None) -> str:
     def color(name: str | None) -> str:
         return colors.get(name, name) if name and name != "null" else "transparent"
 
+    styles = resolve_styles(theme["styles"])
+
     def size(style: str) -> str:
-        spec = _resolved_style(theme["styles"], style)
+        spec = styles[style]
         return f"font-size: {spec.get('size', 14)}pt; line-height: {spec.get('leading', 21) / spec.get('size', 14):.2f};"
 
     rules = [
@@ -67,7 +70,7 @@ def stylesheet(theme: dict[str, Any], accent: str | None = None) -> str:
         f"h3, h4 {{ {size('heading.3')} margin: 0.6em 0 0.2em; }}",
         f"header, footer, .audience {{ color: {color('muted')}; font-weight: bold; }}",
         f"header {{ border-bottom: 1px solid {color('rule')}; }} footer {{ border-top: 1px solid {color('rule')}; }}",
-        "footer, .references, .fine-print { font-size: 10pt; font-weight: normal; }",
+        "footer, .references, .box-fine-print { font-size: 10pt; font-weight: normal; }",
         "p { margin: 0 0 0.4em; } ul, ol { margin: 0 0 0.5em; padding-left: 1.6em; }",
         ".box { padding: 0.5em 0.8em; margin: 0 0 0.7em; }",
         ".box-title { font-size: 1em; margin: 0 0 0.2em; color: inherit; }",
@@ -84,12 +87,6 @@ def stylesheet(theme: dict[str, Any], accent: str | None = None) -> str:
         rules.append(f".box-{kind} {{ background: {color(box.get('background'))}; "
                      f"border-left: {box.get('bar_width', 0)}pt solid {color(box.get('bar'))}; }}")
     return "\n".join(rules)
-
-
-def _resolved_style(styles: dict[str, dict[str, Any]], name: str) -> dict[str, Any]:
-    spec = dict(styles.get(name) or {})
-    parent = spec.pop("parent", None)
-    return {**(_resolved_style(styles, parent) if parent else {}), **spec}
 
 
 class _Page:

@@ -9,7 +9,6 @@ into a template still reports the topic file's own line.
 
 from __future__ import annotations
 
-
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass

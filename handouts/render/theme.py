@@ -16,13 +16,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from ..styles import ThemeError, resolve_styles
+
 FONT_DIR = Path(reportlab.__file__).parent / "fonts"
 FACES = ("regular", "bold", "italic", "bold_italic")
 FAMILY = "HandoutsSans"
-
-
-class ThemeError(ValueError):
-    """The theme data is inconsistent (an unknown parent, colour or font)."""
 
 
 @dataclass(frozen=True)
@@ -94,22 +92,8 @@ def _color(value: str | None, colors: dict[str, Color]) -> Color | None:
 
 def _styles(data: dict[str, dict[str, Any]], fonts: dict[str, str],
             colors: dict[str, Color]) -> dict[str, ParagraphStyle]:
-    resolved: dict[str, dict[str, Any]] = {}
-
-    def resolve(name: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
-        if name in resolved:
-            return resolved[name]
-        if name not in data or name in seen:
-            raise ThemeError(f"style '{name}' is unknown or inherits from itself")
-        own = dict(data[name] or {})
-        parent = own.pop("parent", None)
-        merged = {**(resolve(parent, (*seen, name)) if parent else {}), **own}
-        resolved[name] = merged
-        return merged
-
     styles = {}
-    for name in data:
-        spec = resolve(name)
+    for name, spec in resolve_styles(data).items():
         size = float(spec.get("size", 14))
         styles[name] = ParagraphStyle(
             name, fontName=fonts[spec.get("font", "regular")], fontSize=size,
