@@ -286,9 +286,8 @@ def _box_rows(content: list[Flowable]) -> list[list[list[Flowable]]]:
     for flowable in content:
         pending.append(flowable)
         if not _joins_next(flowable):
-            space_after = getattr(getattr(flowable, "style", None), "spaceAfter", 0)
-            if space_after:  # a table cell drops its last flowable's space after
-                pending.append(Spacer(1, space_after))
+            if flowable.getSpaceAfter():  # a table cell drops its last flowable's space after
+                pending.append(Spacer(1, flowable.getSpaceAfter()))
             rows.append(pending)
             pending = []
     if pending:
