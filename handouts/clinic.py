@@ -18,7 +18,7 @@ from .model import Clinic, PageSize
 
 PROFILE_NAME = "handouts.toml"
 TEXT_FIELDS = ("name", "department", "address", "phone", "email", "website", "feedback",
-               "alternative_formats", "base_url")
+               "alternative_formats", "base_url", "emergency_number")
 FIELDS = (*TEXT_FIELDS, "logo", "accent_colour", "default_language", "default_page_size", "log")
 MIN_ACCENT_CONTRAST = 4.5
 
@@ -35,6 +35,8 @@ address = "Riverside Hospital, 1 River Road, Leeds LS1 4AB"
 phone = "0113 496 0000"
 email = "skin.clinic@riverside.example"
 website = "https://riverside.example/skin"
+# The number to call in an emergency, printed in every "When to get help" box.
+emergency_number = "999"
 
 # A PNG or JPEG file, relative to this profile; it is scaled to fit.
 # logo = "logo.png"

@@ -177,6 +177,8 @@ def clinic_view(clinic: Clinic, strings: dict[str, Any]) -> dict[str, Any]:
         "name": clinic.name, "department": clinic.department, "address": clinic.address,
         "phone": clinic.phone, "email": clinic.email, "website": clinic.website,
         "contact_lines": clinic.contact_lines,
+        "emergency": (strings["emergency"].format(number=clinic.emergency_number)
+                      if clinic.emergency_number else strings["emergency_no_profile"]),
         "feedback": clinic.feedback or strings["feedback"],
         "alternative_formats": clinic.alternative_formats or strings["alternative_formats"],
     }

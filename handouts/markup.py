@@ -44,10 +44,10 @@ from .model import (
     Text,
 )
 
-CALLOUTS = ("main", "know", "unknown", "help-now", "note", "safety", "questions",
+CALLOUTS = ("main", "know", "unknown", "help-now", "get-help", "note", "safety", "questions",
             "teach-back", "fine-print", "fill-in", "cover", "audience",
             "zone-green", "zone-yellow", "zone-red")
-PARTS = ("questions", "safety", "teach-back")
+PARTS = ("questions", "safety", "get-help", "teach-back")
 MARKERS = {"references": ReferenceList, "contents": Contents, "page-break": PageBreak,
            "masthead": Masthead}
 ONLY = "only"

@@ -260,6 +260,7 @@ class Clinic:
     feedback: str = ""
     alternative_formats: str = ""
     base_url: str = ""
+    emergency_number: str = ""
     logo: bytes | None = field(default=None, repr=False)
     accent: str | None = None
     default_language: str = "en"

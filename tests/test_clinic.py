@@ -138,9 +138,9 @@ def test_log_rejects_unknown_topic_and_keeps_earlier_rows(cli, content, tmp_path
 BAD_PROFILES = [
     ("bad TOML line", 'phone = "0113 496 0000"', "phone = 0113 496 0000", "clinic.toml", 10),
     ("unknown key", 'phone = "0113 496 0000"', 'phone = "0113 496 0000"\nfax = "1"', "clinic.unknown-field", 11),
-    ("unreadable accent", 'accent_colour = "#1c4a73"', 'accent_colour = "#ffd966"', "clinic.accent", 19),
-    ("missing logo", '# logo = "logo.png"', 'logo = "missing.png"', "clinic.logo", 15),
-    ("logo not an image", '# logo = "logo.png"', 'logo = "clinic.toml"', "clinic.logo", 15),
+    ("unreadable accent", 'accent_colour = "#1c4a73"', 'accent_colour = "#ffd966"', "clinic.accent", 21),
+    ("missing logo", '# logo = "logo.png"', 'logo = "missing.png"', "clinic.logo", 17),
+    ("logo not an image", '# logo = "logo.png"', 'logo = "clinic.toml"', "clinic.logo", 17),
 ]
 
 
@@ -167,7 +167,7 @@ def test_bad_profile_from_the_cli(cli, content, tmp_path):
     path = tmp_path / "clinic.toml"
     path.write_text(EXAMPLE.replace('accent_colour = "#1c4a73"', 'accent_colour = "#eeeeee"'))
     result = cli("build", "--content", content, "--clinic", path, "-o", tmp_path / "out")
-    assert result.exit_code == 1 and "clinic.toml:19: error: accent_colour #eeeeee has contrast" in result.output
+    assert result.exit_code == 1 and "clinic.toml:21: error: accent_colour #eeeeee has contrast" in result.output
     assert not (tmp_path / "out").exists()
 
 
