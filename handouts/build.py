@@ -7,12 +7,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .compose import Job, compose
+from .compose import compose
 from .errors import Collector, Diagnostic, UsageError
 from .library import TOPIC_ID
-from .model import Audience, Clinic, Document, Library, PageSize
-from .render import render
+from .model import Audience, Clinic, Document, Job, Library, PageSize, RenderOptions
 from .manifest import entry as manifest_entry, update_manifest
+from .rendered import SUFFIXES, renderer
 from .writer import inside, write_atomic
 
 DEFAULT_LANGUAGE = "en"
@@ -31,6 +31,10 @@ class BuildRequest:
     large_print: bool = False
     duplex: bool = False
     html: bool = False  # also write an accessible web page beside each PDF
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        return ("pdf", "html") if self.html else ("pdf",)
 
 
 @dataclass(frozen=True)
@@ -141,73 +145,79 @@ Outputs = dict[str, bytes]  # file suffix -> contents
 
 
 def make_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = None, workers: int = 1,
-             progress: Callable[[int], None] | None = None, html: bool = False) -> list[Outputs]:
+             progress: Callable[[int], None] | None = None,
+             formats: tuple[str, ...] = ("pdf",)) -> list[Outputs]:
     """Compose and render every job; in worker processes when there is enough work to share.
 
     Every composition problem is collected before failing once, as in `compose_all`.
     """
     workers = max(1, min(workers, len(jobs)))
+    shared = _Shared(library, tuple(jobs), clinic, formats)
     if workers == 1 or len(jobs) < 4:
         results = []
         for index, document in enumerate(compose_all(library, jobs, clinic)):
-            results.append(_outputs(document, library.theme, html))
+            results.append(_outputs(document, shared, jobs[index]))
             if progress:
                 progress(index)
         return results
     import multiprocessing  # noqa: PLC0415
     from concurrent.futures import ProcessPoolExecutor, as_completed  # noqa: PLC0415
 
-    from .render.theme import build_theme  # noqa: PLC0415
-
-    global _SHARED
-    build_theme(library.theme)  # register fonts once; forked workers inherit them
-    _SHARED = (library, tuple(jobs), clinic, html)  # forked workers inherit these: only indices travel
     collector = Collector()
     results: list[Outputs | None] = [None] * len(jobs)
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {pool.submit(_make_one, index): index for index in range(len(jobs))}
-            try:
-                for future in as_completed(futures):
-                    index = futures[future]
-                    results[index], problems = future.result()
-                    collector.extend(problems)
-                    if progress:
-                        progress(index)
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
-    finally:
-        _SHARED = None
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_start_worker, initargs=(shared,)) as pool:
+        futures = {pool.submit(_make_one, index): index for index in range(len(jobs))}
+        try:
+            for future in as_completed(futures):
+                index = futures[future]
+                results[index], problems = future.result()
+                collector.extend(problems)
+                if progress:
+                    progress(index)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
     collector.raise_if_errors()
     return results  # type: ignore[return-value]
 
 
-_SHARED: tuple[Library, tuple[Job, ...], Clinic | None, bool] | None = None
+@dataclass(frozen=True)
+class _Shared:
+    """What every job needs; a forked worker receives it once, when it starts."""
+
+    library: Library
+    jobs: tuple[Job, ...]
+    clinic: Clinic | None
+    formats: tuple[str, ...]
 
 
-def _outputs(document: Document, theme: dict, html: bool) -> Outputs:
-    outputs = {".pdf": render(document, theme)}
-    if html:
-        from .html import render_html  # noqa: PLC0415
+_WORKER: list[_Shared] = []  # set in each worker by _start_worker, never before forking
 
-        outputs[".html"] = render_html(document, theme).encode("utf-8")
-    return outputs
+
+def _start_worker(shared: _Shared) -> None:
+    _WORKER.append(shared)
+
+
+def _outputs(document: Document, shared: _Shared, job: Job) -> Outputs:
+    options = job.render_options(shared.clinic.accent if shared.clinic else None)
+    return {SUFFIXES[name]: renderer(name)(document, shared.library.theme, options).data
+            for name in shared.formats}
 
 
 def _make_one(index: int) -> tuple[Outputs | None, list]:
     """In a worker: compose and render one job; composition problems come back as data."""
-    library, jobs, clinic, html = _SHARED  # type: ignore[misc]
+    shared = _WORKER[0]
     try:
-        document = compose(library, jobs[index], clinic)
+        document = compose(shared.library, shared.jobs[index], shared.clinic)
     except UsageError:
         raise
     except Exception as error:  # noqa: BLE001 - only our own errors carry diagnostics
         if not hasattr(error, "diagnostics"):
             raise
         return None, list(error.diagnostics)
-    return _outputs(document, library.theme, html), []
+    return _outputs(document, shared, shared.jobs[index]), []
 
 
 def build(library: Library, request: BuildRequest, out_dir: Path | str = "output",
@@ -218,7 +228,7 @@ def build(library: Library, request: BuildRequest, out_dir: Path | str = "output
     jobs = plan(library, request)
     paths = [output_path(out_dir, job) for job in jobs]
     made = make_all(library, jobs, clinic, workers,
-                    (lambda index: progress(jobs[index])) if progress else None, html=request.html)
+                    (lambda index: progress(jobs[index])) if progress else None, formats=request.formats)
     built, entries = [], []
     for job, path, outputs in zip(jobs, paths, made):
         for suffix, data in outputs.items():
@@ -237,7 +247,8 @@ def write_catalogue(library: Library, out_dir: Path | str, language: str,
     if language not in library.strings:
         raise _usage(f"no strings for language '{language}'; available: {', '.join(sorted(library.strings))}")
     out_dir = Path(out_dir)
-    data = render(compose_catalogue(library, language, clinic, page_size), library.theme)
+    options = RenderOptions(page_size, accent=clinic.accent if clinic else None)
+    data = renderer("pdf")(compose_catalogue(library, language, clinic), library.theme, options).data
     path = inside(out_dir, "catalogue.pdf")
     write_atomic(path, data)
     update_manifest(out_dir, [], extra=[{

@@ -82,6 +82,7 @@ def build(
     duplex: Annotated[bool, typer.Option("--duplex", help="Pad packets to an even page count for two-sided printing.")] = False,
     html: Annotated[bool, typer.Option("--html", help="Also write an accessible web page (.html) beside each PDF, for screen readers and the online copy.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes; default: one per CPU core.")] = os.cpu_count() or 1,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings (such as an unconfirmed reference) as errors: exit 1 and write nothing.")] = False,
     content: ContentOption = [],  # noqa: B006 - Typer needs a literal default
     templates: TemplatesOption = [],  # noqa: B006
 ) -> None:
@@ -97,6 +98,7 @@ def build(
 
     profile = _clinic(clinic)
     library = _library(content, templates, topics=topic)  # other topics' text is `check`'s job
+    _report_warnings(library.warnings, strict)
     request = BuildRequest(
         topics=tuple(topic or ()), audiences=tuple(audience or ()),
         languages=tuple(lang or (profile.default_language if profile else "en",)),
@@ -112,6 +114,16 @@ def build(
     pages = len(built) - pdfs
     web = f" and {pages} web page{'s' if pages != 1 else ''}" if pages else ""
     typer.echo(f"{pdfs} PDF{'s' if pdfs != 1 else ''}{web} in {out}")
+
+
+def _report_warnings(warnings, strict: bool) -> None:
+    """Every warning on stderr; with --strict they stop the build before anything is written."""
+    for warning in warnings:
+        typer.echo(str(warning), err=True)
+    if strict and warnings:
+        typer.echo(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} with --strict: "
+                   "nothing was written", err=True)
+        raise typer.Exit(int(ExitCode.CONTENT))
 
 
 def _with_progress(action):
@@ -290,6 +302,7 @@ def check(
     content: ContentOption = [],  # noqa: B006
     templates: TemplatesOption = [],  # noqa: B006
     clinic: ClinicOption = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes; default: one per CPU core.")] = os.cpu_count() or 1,
 ) -> None:
     """Check all content and templates: every problem as path:line, plus reading levels.
 
@@ -303,7 +316,7 @@ def check(
 
     library = _library(content, templates)
     profile = _clinic(clinic)
-    report = _run(lambda: check_library(library, clinic=profile))
+    report = _run(lambda: check_library(library, clinic=profile, workers=jobs))
     if as_json:
         typer.echo(json.dumps(report.as_json(), indent=2, default=str))
     else:

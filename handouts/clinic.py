@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Collector, ContentError, SourceSpan
-from .library import display_path
+from .colours import WHITE, contrast, hex_to_rgb
+from .errors import display_path
 from .model import Clinic, PageSize
 
 PROFILE_NAME = "handouts.toml"
@@ -77,10 +78,7 @@ def _decode_error_line(error: tomllib.TOMLDecodeError) -> tuple[int, str]:
 
 
 def relative_luminance_contrast(hex_colour: str) -> float:
-    from .quality import contrast  # noqa: PLC0415
-
-    rgb = tuple(int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    return contrast(rgb, (1.0, 1.0, 1.0))
+    return contrast(hex_to_rgb(hex_colour), WHITE)
 
 
 def _logo(path: Path, span: SourceSpan, collector: Collector) -> bytes | None:

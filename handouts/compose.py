@@ -1,11 +1,11 @@
 """Compose documents: Jinja templates arrange topic text and fixed strings.
 
-A template renders Markdown in the topic dialect. Topic text enters it as
-*snippets*: each `{{ topic.title }}` or `{{ topic.parts.body }}` becomes a
-marker that is replaced, after rendering, by the topic's own lines with their
-own source locations. Every other value a template prints (a clinic name, a
-fixed string) is escaped so that it prints exactly as typed. The result is
-parsed once into a `Document`.
+A template renders Markdown in the topic dialect. Nothing from outside the
+template text is ever parsed as markup: every value a template prints (topic
+text, a clinic name, a fixed string, a date) enters the rendered text as a
+marker, and after the one parse each marker is replaced by what it stands for:
+a topic's blocks or words (already parsed, with their own source lines) or a
+plain text node that prints exactly as typed.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,41 +21,59 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from .errors import Collector, ContentError, SourceSpan, TemplateError
-from .library import display_path
-from .markup import escape, parse_blocks, select_audience, split_parts
-from .model import (Audience, Citation, Clinic, Document, DocumentInfo, Library, PageSize,
-                    Reference, SourceLine, TopicSource)
-from .validate import walk_inlines
+from .errors import Collector, ContentError, SourceSpan, TemplateError, display_path
+from .markup import parse_markdown
+from .model import (Audience, Block, Callout, Clinic, Document, DocumentInfo, Heading, Inline, Inlines,
+                    Job, Library, Link, ListBlock, Only, Paragraph, Reference, Strong, Emphasis, Table,
+                    Text, TopicSource, plain_text)
+from .tree import citations, merge_text, select, select_inlines, split_parts
 
-_MARK = "\x1a"
-_MARKER = re.compile(_MARK + r"(\d+)" + _MARK)
+_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no font draws them, no text holds them
+_MARKER = re.compile(_OPEN + r"(\d+)" + _CLOSE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff]")
+_SPACE_RUN = re.compile(r"\s*[\n\r\t\v\f\u2028\u2029]\s*")
 
 
 @dataclass(frozen=True)
-class Snippet:
-    """Topic text handed to a template; prints as a marker, replaced after rendering."""
+class Blocks:
+    """Topic blocks handed to a template; prints as a marker on a line of its own."""
 
-    lines: tuple[SourceLine, ...]
+    blocks: tuple[Block, ...]
 
     def __bool__(self) -> bool:
-        return any(line.text.strip() for line in self.lines)
+        return bool(self.blocks)
+
+
+@dataclass(frozen=True)
+class Words:
+    """Topic words (a title, a main message) handed to a template."""
+
+    inlines: Inlines
+
+    def __bool__(self) -> bool:
+        return bool(self.inlines)
 
 
 @dataclass
-class _Snippets:
-    items: list[Snippet] = field(default_factory=list)
+class _Values:
+    items: list[Blocks | Words | str] = field(default_factory=list)
 
-    def marker(self, snippet: Snippet) -> str:
-        self.items.append(snippet)
-        return f"{_MARK}{len(self.items) - 1}{_MARK}"
+    def marker(self, value: Blocks | Words | str) -> str:
+        self.items.append(value)
+        return f"{_OPEN}{len(self.items) - 1}{_CLOSE}"
+
+
+def literal(value: object) -> str:
+    """Text from outside the content as it will print: control characters dropped,
+    line breaks and tabs as single spaces (a name typed on two lines prints on one)."""
+    return _CONTROL.sub("", _SPACE_RUN.sub(" ", str(value)))
 
 
 @jinja2.pass_context
 def _finalize(context: jinja2.runtime.Context, value: Any) -> str:
-    if isinstance(value, Snippet):
-        return context["_snippets"].marker(value)
-    return escape(str(value))
+    if isinstance(value, (Blocks, Words)):
+        return context["_values"].marker(value)
+    return context["_values"].marker(literal(value))
 
 
 @cache
@@ -85,31 +103,123 @@ def _template_error(error: Exception, name: str) -> TemplateError:
                          f"{message}; fix the template")
 
 
-def render_template(library: Library, name: str, context: dict[str, Any]) -> list[SourceLine]:
-    """Render a template and splice the snippets back in, line by line."""
-    snippets = _Snippets()
+def render_template(library: Library, name: str, context: dict[str, Any], audience: Audience,
+                    collector: Collector, box_titles: dict[str, str]) -> tuple[Block, ...]:
+    """Render a template, parse its Markdown once, and put every value in its place."""
+    values = _Values()
     try:
         template = environment(library.template_dirs).get_template(name)
-        text = template.render(**context, _snippets=snippets)
+        text = template.render(**context, _values=values)
     except jinja2.TemplateNotFound as error:
         raise TemplateError(None, "template.missing",
                             f"no template '{error.name}' in {', '.join(library.template_dirs)}") from None
     except jinja2.TemplateError as error:
         raise _template_error(error, name) from None
+    except RecursionError:
+        raise TemplateError(SourceSpan(name), "template.recursion",
+                            "this template includes itself, directly or through another; "
+                            "remove the loop of includes") from None
     origin = SourceSpan(display_path(Path(template.filename or name)))
-    lines: list[SourceLine] = []
-    for raw in text.split("\n"):
-        markers = _MARKER.findall(raw)
-        if len(markers) == 1 and raw.strip() == f"{_MARK}{markers[0]}{_MARK}":
-            lines.extend(snippets.items[int(markers[0])].lines)
-        elif markers:
-            inserted = [snippets.items[int(m)] for m in markers]
-            joined = _MARKER.sub(lambda m: " ".join(
-                line.text for line in snippets.items[int(m.group(1))].lines), raw)
-            lines.append(SourceLine(joined, inserted[0].lines[0].span if inserted[0].lines else origin))
-        else:
-            lines.append(SourceLine(raw, origin))
-    return lines
+
+    def plain(params: str) -> str:  # a value used as a box's parameter, such as "short"
+        return _MARKER.sub(lambda m: _plain_value(values.items[int(m.group(1))]), params)
+
+    blocks = parse_markdown(text, lambda _: origin, collector, plain=plain)
+    placed = _Placer(values.items, collector, origin).blocks(blocks)
+    return _titled(select(placed, audience), box_titles)
+
+
+def _titled(blocks: tuple[Block, ...], titles: dict[str, str]) -> tuple[Block, ...]:
+    """Boxes written without a title get their kind's title from the strings file."""
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Callout):
+            title = block.title or ((Text(literal(titles[block.kind])),) if titles.get(block.kind) else ())
+            block = replace(block, title=title, blocks=_titled(block.blocks, titles))
+        elif isinstance(block, ListBlock):
+            block = replace(block, items=tuple(replace(item, blocks=_titled(item.blocks, titles))
+                                               for item in block.items))
+        out.append(block)
+    return tuple(out)
+
+
+def _plain_value(value: Blocks | Words | str) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Words):
+        return plain_text(value.inlines)
+    return ""
+
+
+@dataclass
+class _Placer:
+    """Replaces markers in the parsed template by the values they stand for."""
+
+    values: list[Blocks | Words | str]
+    collector: Collector
+    origin: SourceSpan
+
+    def blocks(self, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+        out: list[Block] = []
+        for block in blocks:
+            snippet = self._alone(block)
+            if isinstance(snippet, Blocks):
+                out.extend(snippet.blocks)
+            else:
+                out.append(self.block(block))
+        return tuple(out)
+
+    def _alone(self, block: Block) -> Blocks | Words | str | None:
+        """The value of a paragraph that is nothing but one marker."""
+        if isinstance(block, Paragraph) and len(block.inlines) == 1 and isinstance(block.inlines[0], Text):
+            match = _MARKER.fullmatch(block.inlines[0].text.strip())
+            if match:
+                return self.values[int(match.group(1))]
+        return None
+
+    def block(self, block: Block) -> Block:
+        if isinstance(block, (Heading, Paragraph)):
+            return replace(block, inlines=self.inlines(block.inlines, block.span))
+        if isinstance(block, Callout):
+            return replace(block, title=self.inlines(block.title, block.span), blocks=self.blocks(block.blocks))
+        if isinstance(block, Only):
+            return replace(block, blocks=self.blocks(block.blocks))
+        if isinstance(block, ListBlock):
+            return replace(block, items=tuple(replace(item, blocks=self.blocks(item.blocks))
+                                              for item in block.items))
+        if isinstance(block, Table):
+            return replace(block, header=tuple(self.inlines(c, block.span) for c in block.header),
+                           rows=tuple(tuple(self.inlines(c, block.span) for c in row) for row in block.rows))
+        return block
+
+    def inlines(self, inlines: Inlines, span: SourceSpan) -> Inlines:
+        out: list[Inline] = []
+        for inline in inlines:
+            if isinstance(inline, Text):
+                out.extend(self._text(inline.text, span))
+            elif isinstance(inline, (Strong, Emphasis, Link)):
+                out.append(replace(inline, children=self.inlines(inline.children, span)))
+            else:
+                out.append(inline)
+        return merge_text(tuple(out))
+
+    def _text(self, text: str, span: SourceSpan) -> list[Inline]:
+        out: list[Inline] = []
+        position = 0
+        for match in _MARKER.finditer(text):
+            out.append(Text(text[position:match.start()]))
+            value = self.values[int(match.group(1))]
+            if isinstance(value, str):
+                out.append(Text(value))
+            elif isinstance(value, Words):
+                out.extend(value.inlines)
+            else:
+                self.collector.error(self.origin, "template.placement",
+                                     "topic text (a part such as body or questions) must stand on a line "
+                                     "of its own in the template")
+            position = match.end()
+        out.append(Text(text[position:]))
+        return out
 
 
 # --- what templates see -------------------------------------------------------
@@ -120,52 +230,23 @@ def format_date(date: dt.date, strings: dict[str, Any]) -> str:
     return strings["date_format"].format(day=date.day, month=month, year=date.year)
 
 
-def topic_view(topic: TopicSource, audience: Audience, strings: dict[str, Any],
-               collector: Collector) -> dict[str, Any]:
+def topic_view(topic: TopicSource, audience: Audience, strings: dict[str, Any]) -> dict[str, Any]:
     meta = topic.meta
-    parts = split_parts(select_audience(topic.body, audience, collector))
+    parts = split_parts(select(topic.blocks, audience))
     return {
         "id": meta.id,
         "kind": meta.kind,
-        "title": Snippet((SourceLine(meta.title, meta.field_span("title")),)),
-        "main_message": Snippet((SourceLine(meta.main_message, meta.field_span("main_message")),)),
+        "title": Words(select_inlines(topic.title, audience)),
+        "main_message": Words(select_inlines(topic.main_message, audience)),
         "version": meta.version,
         "last_reviewed": format_date(meta.last_reviewed, strings),
         "next_review_due": format_date(meta.next_review_due, strings),
         "reviewer": meta.reviewer,
         "audiences": [a.value for a in meta.audiences],
         "fill_in": list(meta.fill_in),
-        "parts": {name: Snippet(tuple(lines)) for name, lines in parts.items()},
-        "empty": Snippet(()),
+        "parts": {name: Blocks(blocks) for name, blocks in parts.items()},
+        "empty": Blocks(()),
     }
-
-
-@dataclass(frozen=True, slots=True)
-class Job:
-    """One PDF to make: a topic or a packet, for one audience and language."""
-
-    topics: tuple[str, ...]
-    audience: Audience
-    language: str
-    page_size: PageSize = PageSize.A4
-    packet: str | None = None  # packet name, or None for a single handout
-    packet_title: str = ""
-    large_print: bool = False
-    duplex: bool = False  # pad packets to an even number of pages
-
-    @property
-    def name(self) -> str:
-        return self.packet or self.topics[0]
-
-    @property
-    def file_name(self) -> str:
-        return f"{self.name}{'-large-print' if self.large_print else ''}.pdf"
-
-    @property
-    def web_path(self) -> str:
-        """Where the online copy lives under the clinic's base URL."""
-        where = f"packets/{self.packet}" if self.packet else self.topics[0]
-        return f"{self.language}/{self.audience.value}/{where}"
 
 
 def template_for(topic: TopicSource) -> str:
@@ -190,50 +271,58 @@ def compose(library: Library, job: Job, clinic: Clinic | None = None) -> Documen
     strings = library.strings[job.language]
     publisher = clinic or Clinic(strings["publisher"])
     topics = [library.topics[(topic_id, job.language)] for topic_id in job.topics]
-    views = [topic_view(topic, job.audience, strings, collector) for topic in topics]
+    views = [topic_view(topic, job.audience, strings) for topic in topics]
     context = {"audience": job.audience.value, "lang": job.language, "strings": strings,
                "clinic": clinic_view(publisher, strings), "page_size": job.page_size.value,
                "large_print": job.large_print}
     if job.packet:
         context.update(packet={"name": job.packet, "title": job.packet_title}, topics=views)
-        lines = render_template(library, "packet.md.j2", context)
+        name = "packet.md.j2"
     else:
         context.update(topic=views[0])
-        lines = render_template(library, template_for(topics[0]), context)
-    blocks = parse_blocks(lines, job.audience, collector, box_titles=strings["boxes"])
+        name = template_for(topics[0])
+    blocks = render_template(library, name, context, job.audience, collector, strings["boxes"])
     collector.raise_if_errors()
     references = _cited_references(blocks, library, collector)
     collector.raise_if_errors(ContentError)
     return Document(
         info=_info(job, topics, strings, publisher), blocks=blocks, references=references,
-        page_size=job.page_size, large_print=job.large_print,
-        pad_to_even_pages=job.duplex and bool(job.packet), accent=publisher.accent,
         logo=publisher.logo,
         online_url=f"{publisher.base_url}/{job.web_path}" if publisher.base_url else "")
 
 
-def _cited_references(blocks, library: Library, collector: Collector) -> tuple[Reference, ...]:
+def _cited_references(blocks: tuple[Block, ...], library: Library,
+                      collector: Collector) -> tuple[Reference, ...]:
     order: dict[str, Reference] = {}
-    for inline, span in walk_inlines(blocks):
-        if isinstance(inline, Citation):
-            for key in inline.keys:
-                if key not in library.bibliography:
-                    collector.error(span, "reference.unknown",
-                                    f"unknown reference key '{key}'; add it to references.yaml")
-                elif key not in order:
-                    order[key] = library.bibliography[key]
+    for citation, span in citations(blocks):
+        for key in citation.keys:
+            if key not in library.bibliography:
+                collector.error(span, "reference.unknown",
+                                f"unknown reference key '{key}'; add it to references.yaml")
+            elif key not in order:
+                order[key] = library.bibliography[key]
     return tuple(order.values())
+
+
+def words_for(inlines: Inlines, audience: Audience) -> str:
+    """The plain words of a title or main message, as one audience reads them."""
+    return plain_text(select_inlines(inlines, audience)).strip()
+
+
+def _header(publisher: Clinic) -> str:
+    return literal(" · ".join(x for x in (publisher.name, publisher.department) if x))
 
 
 def _info(job: Job, topics: Sequence[TopicSource], strings: dict[str, Any],
           publisher: Clinic) -> DocumentInfo:
     if job.packet:
-        title, subject = job.packet_title, ", ".join(strip_markup(t.meta.title) for t in topics)
+        title = job.packet_title
+        subject = ", ".join(words_for(t.title, job.audience) for t in topics)
         footer = strings["packet_footer"].format(name=job.packet)
     else:
         meta = topics[0].meta
-        title = strip_markup(meta.title)
-        subject = strip_markup(_for_audience(meta.main_message, job.audience))
+        title = words_for(topics[0].title, job.audience)
+        subject = words_for(topics[0].main_message, job.audience)
         footer = strings["footer"].format(
             id=meta.id, version=meta.version,
             last_reviewed=format_date(meta.last_reviewed, strings),
@@ -241,33 +330,13 @@ def _info(job: Job, topics: Sequence[TopicSource], strings: dict[str, Any],
     if job.large_print:
         footer = f"{footer} · {strings['large_print']}"
     return DocumentInfo(
-        title=title, subject=subject, author=publisher.name, language=job.language,
-        header_text=" · ".join(x for x in (publisher.name, publisher.department) if x),
-        footer_text=footer, page_label=strings["page_of"],
-        keywords=("eczema", "atopic dermatitis", job.audience.value),
+        title=literal(title), subject=literal(subject), author=literal(publisher.name),
+        language=job.language, header_text=_header(publisher), footer_text=literal(footer),
+        page_label=strings["page_of"], keywords=("eczema", "atopic dermatitis", job.audience.value),
         online_label=strings["online_copy"])
 
 
-_SWAP = re.compile(r"\{([^{}]*:[^{}]*)\}")
-
-
-def _for_audience(text: str, audience: Audience) -> str:
-    """Resolve swaps in a one-line text (for PDF metadata)."""
-    def choose(match: re.Match) -> str:
-        for option in match.group(1).split("|"):
-            names, _, words = option.partition(":")
-            if audience.value in names.replace(",", " ").split():
-                return words.strip()
-        return ""
-    return _SWAP.sub(choose, text)
-
-
-def strip_markup(text: str) -> str:
-    return re.sub(r"\s*\[@[^\]]*\]|[*_]", "", text).strip()
-
-
-def compose_catalogue(library: Library, language: str, clinic: Clinic | None = None,
-                      page_size: PageSize = PageSize.A4) -> Document:
+def compose_catalogue(library: Library, language: str, clinic: Clinic | None = None) -> Document:
     """A document listing every handout in every language, in `language`'s words."""
     collector = Collector()
     strings = library.strings[language]
@@ -275,12 +344,12 @@ def compose_catalogue(library: Library, language: str, clinic: Clinic | None = N
     languages, count = [], 0
     for lang in library.languages():
         rows = []
-        for (topic_id, topic_lang), topic in sorted(library.topics.items()):
+        for (_, topic_lang), topic in sorted(library.topics.items()):
             if topic_lang != lang:
                 continue
             meta = topic.meta
             for audience in meta.audiences:
-                rows.append({"title": strip_markup(_for_audience(meta.title, audience)),
+                rows.append({"title": words_for(topic.title, audience),
                              "audience": strings["audience_names"][audience.value], "id": meta.id,
                              "version": meta.version,
                              "reviewed": format_date(meta.last_reviewed, strings)})
@@ -289,14 +358,13 @@ def compose_catalogue(library: Library, language: str, clinic: Clinic | None = N
         languages.append({"name": name, "rows": rows})
     context = {"audience": Audience.ADULTS.value, "lang": language, "strings": strings,
                "clinic": clinic_view(publisher, strings), "languages": languages}
-    lines = render_template(library, "catalogue.md.j2", context)
-    blocks = parse_blocks(lines, Audience.ADULTS, collector, box_titles=strings["boxes"])
+    blocks = render_template(library, "catalogue.md.j2", context, Audience.ADULTS, collector,
+                             strings["boxes"])
     collector.raise_if_errors()
     catalogue = strings["catalogue"]
     info = DocumentInfo(
-        title=catalogue["title"], subject=catalogue["intro"], author=publisher.name, language=language,
-        header_text=" · ".join(x for x in (publisher.name, publisher.department) if x),
-        footer_text=catalogue["footer"].format(count=count), page_label=strings["page_of"],
+        title=catalogue["title"], subject=catalogue["intro"], author=literal(publisher.name),
+        language=language, header_text=_header(publisher),
+        footer_text=literal(catalogue["footer"].format(count=count)), page_label=strings["page_of"],
         online_label=strings["online_copy"])
-    return Document(info=info, blocks=blocks, references=(), page_size=page_size,
-                    accent=publisher.accent, logo=publisher.logo)
+    return Document(info=info, blocks=blocks, references=(), logo=publisher.logo)

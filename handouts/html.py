@@ -14,13 +14,20 @@ from html import escape
 from typing import Any
 
 from .model import (Block, Callout, Citation, Contents, Document, Emphasis, Heading, Inline,
-                    LineBreak, ListBlock, ListKind, Masthead, PageBreak, Paragraph, ReferenceList,
-                    Strong, Table, Text, plain_text)
+                    LineBreak, Link, ListBlock, ListKind, Masthead, Only, PageBreak, Paragraph,
+                    ReferenceList, RenderOptions, Strong, Swap, Table, Text, plain_text)
 from .citation_style import format_reference
+from .rendered import Rendered
 from .styles import resolve_styles
 
 
-def render_html(document: Document, theme_data: dict[str, Any]) -> str:
+def render_html_file(document: Document, theme_data: dict[str, Any],
+                     options: RenderOptions = RenderOptions()) -> Rendered:
+    return Rendered(render_html(document, theme_data, options).encode("utf-8"))
+
+
+def render_html(document: Document, theme_data: dict[str, Any],
+                options: RenderOptions = RenderOptions()) -> str:
     """The whole page as text; styles come from the same theme as the PDF."""
     page = _Page(document)
     info = document.info
@@ -35,7 +42,7 @@ def render_html(document: Document, theme_data: dict[str, Any]) -> str:
 <meta name="author" content="{escape(info.author)}">
 <meta name="generator" content="handouts">
 <style>
-{stylesheet(theme_data, document.accent)}
+{stylesheet(theme_data, options.accent)}
 </style>
 </head>
 <body>
@@ -97,29 +104,26 @@ class _Page:
         self.anchors = {id(h): _anchor(h, n) for n, h in enumerate(self.titles, start=1)}
 
     def block(self, block: Block) -> str:
-        if isinstance(block, Heading):
-            level = min(block.level, 4)
-            anchor = f' id="{self.anchors[id(block)]}"' if id(block) in self.anchors else ""
-            return f"<h{level}{anchor}>{self.inlines(block.inlines)}</h{level}>"
-        if isinstance(block, Paragraph):
-            return f"<p>{self.inlines(block.inlines)}</p>"
-        if isinstance(block, ListBlock):
-            return self.list(block)
-        if isinstance(block, Callout):
-            return self.callout(block)
-        if isinstance(block, Table):
-            return self.table(block)
-        if isinstance(block, ReferenceList):
-            items = "\n".join(f'<li id="ref-{n}">{escape(format_reference(ref))}</li>'
-                              for n, ref in enumerate(self.document.references, start=1))
-            return f'<ol class="references">\n{items}\n</ol>'
-        if isinstance(block, Contents):
-            return self.contents()
-        if isinstance(block, Masthead):
-            return self.masthead()
-        if isinstance(block, PageBreak):
-            return '<hr class="page-break">'
-        raise TypeError(f"unknown block {block!r}")
+        return _BLOCKS[type(block)](self, block)
+
+    def heading(self, block: Heading) -> str:
+        level = min(block.level, 4)
+        anchor = f' id="{self.anchors[id(block)]}"' if id(block) in self.anchors else ""
+        return f"<h{level}{anchor}>{self.inlines(block.inlines)}</h{level}>"
+
+    def paragraph(self, block: Paragraph) -> str:
+        return f"<p>{self.inlines(block.inlines)}</p>"
+
+    def references(self, block: ReferenceList) -> str:
+        items = "\n".join(f'<li id="ref-{n}">{escape(format_reference(ref))}</li>'
+                          for n, ref in enumerate(self.document.references, start=1))
+        return f'<ol class="references">\n{items}\n</ol>'
+
+    def page_break(self, block: PageBreak) -> str:
+        return '<hr class="page-break">'
+
+    def unresolved(self, block: Only) -> str:
+        raise TypeError(f"'::: only' at {block.span} reached the renderer; compose selects an audience first")
 
     def blocks(self, blocks: tuple[Block, ...]) -> str:
         return "\n".join(self.block(b) for b in blocks)
@@ -156,12 +160,12 @@ class _Page:
         body = "\n".join(rows)
         return f"<table>\n<thead><tr>{header}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
 
-    def contents(self) -> str:
+    def contents(self, block: Contents) -> str:
         items = "".join(f'<li><a href="#{self.anchors[id(h)]}">{self.inlines(h.inlines)}</a></li>\n'
                         for h in self.titles)
         return f"<nav>\n<ol>\n{items}</ol>\n</nav>"
 
-    def masthead(self) -> str:
+    def masthead(self, block: Masthead) -> str:
         if not self.document.logo:
             return ""
         kind = "jpeg" if self.document.logo[:3] == b"\xff\xd8\xff" else "png"
@@ -189,7 +193,18 @@ class _Page:
             return f'\u00a0<span class="citation">[{links}]</span>' if links else ""
         if isinstance(inline, LineBreak):
             return "<br>"
+        if isinstance(inline, Link):
+            return f'<a href="{escape(inline.target)}">{self.inlines(inline.children)}</a>'
+        if isinstance(inline, Swap):
+            raise TypeError("audience swaps are resolved before drawing")
         raise TypeError(f"unknown inline {inline!r}")
+
+
+_BLOCKS = {
+    Heading: _Page.heading, Paragraph: _Page.paragraph, ListBlock: _Page.list, Callout: _Page.callout,
+    Table: _Page.table, ReferenceList: _Page.references, Contents: _Page.contents,
+    Masthead: _Page.masthead, PageBreak: _Page.page_break, Only: _Page.unresolved,
+}
 
 
 def _anchor(heading: Heading, number: int) -> str:

@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from .errors import Collector, SourceSpan
-from .model import Audience, Library, Packet, Reference, SourceLine, TopicMeta, TopicSource
+from .errors import Collector, SourceSpan, display_path
+from .model import Audience, Library, Packet, Reference, TopicMeta, TopicSource
 
 TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LANGUAGE = re.compile(r"^[a-z]{2}$")
@@ -31,13 +31,6 @@ def shipped_dir(name: str) -> Path:
     package = Path(__file__).resolve().parent
     installed = package / "_shipped" / name
     return installed if installed.is_dir() else package.parent / name
-
-
-def display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 # --- YAML with line numbers ------------------------------------------------
@@ -231,9 +224,13 @@ def read_topic(path: Path, collector: Collector) -> TopicSource | None:
     meta = read_meta(*loaded, shown, path.parent.name, path.stem, collector)
     if meta is None:
         return None
-    lines = tuple(SourceLine(line, SourceSpan(shown, body_start + index))
-                  for index, line in enumerate(body))
-    return TopicSource(meta, lines)
+    from .markup import parse_inline, parse_markdown  # noqa: PLC0415 - markdown-it only when topics are read
+
+    return TopicSource(
+        meta,
+        title=parse_inline(meta.title, meta.field_span("title"), collector),
+        main_message=parse_inline(meta.main_message, meta.field_span("main_message"), collector),
+        blocks=parse_markdown("\n".join(body), lambda index: SourceSpan(shown, body_start + index), collector))
 
 
 def discover_topics(content_dirs: Sequence[Path], collector: Collector) -> dict[tuple[str, str], TopicSource]:

@@ -10,8 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .compose import Job
-from .model import Clinic, Library
+from .model import Clinic, Job, Library
 from .writer import write_atomic
 
 MANIFEST = "manifest.json"

@@ -10,9 +10,8 @@ into a template still reports the topic file's own line.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from collections.abc import Callable, Sequence
+from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -20,9 +19,13 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
 from .errors import Collector, SourceSpan
+from .tree import merge_text
 from .model import (
     Audience,
     Block,
+    Link,
+    Only,
+    Swap,
     Callout,
     Citation,
     Contents,
@@ -47,11 +50,11 @@ from .model import (
 CALLOUTS = ("main", "know", "unknown", "help-now", "get-help", "note", "safety", "questions",
             "teach-back", "fine-print", "fill-in", "cover", "audience",
             "zone-green", "zone-yellow", "zone-red")
-PARTS = ("questions", "safety", "get-help", "teach-back")
 MARKERS = {"references": ReferenceList, "contents": Contents, "page-break": PageBreak,
            "masthead": Masthead}
 ONLY = "only"
 CONTAINER_NAMES = frozenset(CALLOUTS) | frozenset(MARKERS) | {ONLY}
+AUDIENCE_NAMES = frozenset(a.value for a in Audience)
 
 _CITATION_KEY = re.compile(r"@([A-Za-z0-9][\w.-]*)$")
 _TASK = re.compile(r"^\[( |x|X)\]\s+")
@@ -100,123 +103,69 @@ def container_name(token: Token) -> tuple[str, str]:
     return name, rest.strip()
 
 
-# --- audience variants and parts, on raw lines -----------------------------
+# --- boxes left open ----------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Box:
-    """A `::: name` container found in a list of lines (0-based, end exclusive)."""
+def _box_problems(tokens: list[Token], texts: list[str], span_of, collector: Collector) -> None:
+    """Report boxes left open, naming the box the editor forgot to close.
 
-    name: str
-    params: str
-    start: int
-    end: int
-    closed: bool
-    depth: int
-    colons: int
-
-
-def find_boxes(lines: Sequence[SourceLine]) -> tuple[Box, ...]:
-    return _boxes_in("\n".join(line.text for line in lines))
-
-
-@lru_cache(maxsize=256)  # the same topic text is scanned for each audience and part
-def _boxes_in(text: str) -> tuple[Box, ...]:
-    texts = text.split("\n")
-    boxes, depth = [], 0
-    for token in parser().parse(text):
+    A box that holds another box with as many colons ends at the inner box's
+    closing line, so the inner box is what shows the mistake."""
+    boxes = []  # (name, start line, closing line, closed, depth, colons)
+    depth = 0
+    for token in tokens:
         if token.type == "container_box_open":
-            name, params = container_name(token)
-            start, close = token.map  # markdown-it maps a container to its closing line
+            start, close = token.map or (0, 0)
             fence = texts[close].strip() if close < len(texts) else ""
-            closed = bool(fence) and set(fence) == {":"}
-            boxes.append(Box(name, params, start, close + 1 if closed else close, closed, depth,
-                             len(token.markup)))
+            boxes.append((container_name(token)[0], start, close, bool(fence) and set(fence) == {":"},
+                          depth, len(token.markup)))
             depth += 1
         elif token.type == "container_box_close":
             depth -= 1
-    return tuple(boxes)
-
-
-def box_problems(lines: Sequence[SourceLine], collector: Collector) -> None:
-    """Report boxes left open, naming the box the editor forgot to close."""
-    boxes = find_boxes(lines)
-    for outer in boxes:
-        inner = next((box for box in boxes if box.depth == outer.depth + 1
-                      and outer.start < box.start < outer.end and box.colons >= outer.colons), None)
+    for name, start, close, closed, level, colons in boxes:
+        inner = next((b for b in boxes if b[4] == level + 1 and start < b[1] <= close and b[5] >= colons),
+                     None)
         if inner is not None:
-            collector.error(lines[outer.start].span, "box.unclosed",
-                            f"the box '::: {outer.name}' is not closed before the box on line "
-                            f"{lines[inner.start].span.line} opens; add a line ':::' to close it "
+            collector.error(span_of(start), "box.unclosed",
+                            f"the box '::: {name}' is not closed before the box on line "
+                            f"{span_of(inner[1]).line} opens; add a line ':::' to close it "
                             "(a box that holds another box needs one more colon)")
-        elif not outer.closed:
-            collector.error(lines[outer.start].span, "box.unclosed",
-                            f"the box '::: {outer.name}' is never closed; add a line ':::' after it")
-
-
-def only_audiences(box: Box, collector: Collector, lines: Sequence[SourceLine]) -> set[str]:
-    names = set(box.params.replace(",", " ").split())
-    unknown = names - {a.value for a in Audience}
-    if unknown or not names:
-        collector.error(
-            lines[box.start].span, "only.audience",
-            f"'::: only' needs audience names (parents, adults, clinicians); got '{box.params}'")
-    return names
-
-
-def select_audience(lines: Sequence[SourceLine], audience: Audience,
-                    collector: Collector) -> list[SourceLine]:
-    """Drop `::: only` passages meant for other audiences, and the fences of the rest."""
-    drop: set[int] = set()
-    for box in find_boxes(lines):
-        if box.name != ONLY:
-            continue
-        if audience.value in only_audiences(box, collector, lines):
-            drop.update({box.start, box.end - 1} if box.closed else {box.start})
-        else:
-            drop.update(range(box.start, box.end))
-    return [line for index, line in enumerate(lines) if index not in drop]
-
-
-def split_parts(lines: Sequence[SourceLine]) -> dict[str, list[SourceLine]]:
-    """Take the top-level `::: questions` / `::: safety` / ... boxes out of the body."""
-    parts: dict[str, list[SourceLine]] = {name: [] for name in ("body", *PARTS)}
-    taken: set[int] = set()
-    for box in find_boxes(lines):
-        if box.depth == 0 and box.name in PARTS:
-            inner_end = box.end - 1 if box.closed else box.end
-            parts.setdefault(box.name, []).extend(lines[box.start + 1 : inner_end])
-            taken.update(range(box.start, box.end))
-    parts["body"] = [line for index, line in enumerate(lines) if index not in taken]
-    return parts
+        elif not closed:
+            collector.error(span_of(start), "box.unclosed",
+                            f"the box '::: {name}' is never closed; add a line ':::' after it")
 
 
 # --- tokens -> blocks --------------------------------------------------------
 
 
-class Converter:
-    """Turns markdown-it tokens into model blocks for one audience."""
+SpanOf = Callable[[int], SourceSpan]
 
-    def __init__(self, lines: Sequence[SourceLine], audience: Audience, collector: Collector,
-                 box_titles: dict[str, str] | None = None):
-        self.lines = lines
-        self.audience = audience
+
+class Converter:
+    """Turns markdown-it tokens into model blocks, for every audience at once:
+    `::: only` passages become `Only` blocks and swaps become `Swap` inlines,
+    which `tree.select` resolves."""
+
+    def __init__(self, text: str, span_of: SpanOf, collector: Collector,
+                 box_titles: dict[str, str] | None = None, plain: Callable[[str], str] = str):
+        self.text = text
+        self.span_of = span_of
         self.collector = collector
         self.box_titles = box_titles or {}
+        self.plain = plain  # turns container parameters into plain words (compose's values)
         self.tokens: list[Token] = []
         self.pos = 0
 
     def convert(self) -> tuple[Block, ...]:
-        self.tokens = parser().parse("\n".join(line.text for line in self.lines))
+        self.tokens = parser().parse(self.text)
+        _box_problems(self.tokens, self.text.split("\n"), self.span_of, self.collector)
         self.pos = 0
         return tuple(self._blocks(until=None))
 
     # helpers
 
     def _span(self, token: Token) -> SourceSpan:
-        if token.map and token.map[0] < len(self.lines):
-            return self.lines[token.map[0]].span
-        return self.lines[0].span if self.lines else SourceSpan("<empty>")
+        return self.span_of(token.map[0] if token.map else 0)
 
     def _next(self) -> Token:
         token = self.tokens[self.pos]
@@ -300,10 +249,9 @@ class Converter:
         span = self._span(token)
         children = self._blocks(until="container_box_close")
         if name == ONLY:
-            audiences = set(params.replace(",", " ").split())
-            return children if self.audience.value in audiences else []
+            return [Only(self._only_audiences(self.plain(params), span), tuple(children), span)]
         if name == "references":
-            return [ReferenceList(span, short=params.strip() == "short")]
+            return [ReferenceList(span, short=self.plain(params).strip() == "short")]
         if name in MARKERS:
             return [MARKERS[name](span)]
         if name not in CALLOUTS:
@@ -313,6 +261,13 @@ class Converter:
         title_text = params or self.box_titles.get(name, "")
         title = self.inlines_from_text(title_text, span) if title_text else ()
         return [Callout(name, title, tuple(children), span)]
+
+    def _only_audiences(self, params: str, span: SourceSpan) -> frozenset[str]:
+        names = frozenset(params.replace(",", " ").split())
+        if not names or names - AUDIENCE_NAMES:
+            self.collector.error(span, "only.audience",
+                                 f"'::: only' needs audience names (parents, adults, clinicians); got '{params}'")
+        return names & AUDIENCE_NAMES
 
     def _table(self, token: Token) -> list[Block]:
         rows: list[tuple[Inlines, ...]] = []
@@ -324,9 +279,6 @@ class Converter:
                 rows.append(tuple(row))
                 row = []
         return [Table(rows[0], tuple(rows[1:]), self._span(token))]
-
-    def _skip(self, token: Token) -> list[Block]:
-        return []
 
     BLOCK_HANDLERS = {
         "heading_open": _heading,
@@ -348,15 +300,19 @@ class Converter:
 
     def _inline_children(self, children: list[Token], span: SourceSpan) -> Inlines:
         stack: list[list[Inline]] = [[]]
+        targets: list[str] = []
         for child in children:
             kind = child.type
-            if kind in ("text", "code_inline", "text_special"):
+            if kind in ("text", "code_inline", "text_special", "html_inline"):
                 stack[-1].append(Text(child.content))
             elif kind == "softbreak":
                 stack[-1].append(Text(" "))
             elif kind == "hardbreak":
                 stack[-1].append(LineBreak())
-            elif kind in ("strong_open", "em_open", "link_open"):
+            elif kind in ("strong_open", "em_open"):
+                stack.append([])
+            elif kind == "link_open":
+                targets.append(self._link_target(str(child.attrGet("href") or ""), span))
                 stack.append([])
             elif kind == "strong_close":
                 inner = tuple(stack.pop())
@@ -365,19 +321,28 @@ class Converter:
                 inner = tuple(stack.pop())
                 stack[-1].append(Emphasis(inner))
             elif kind == "link_close":
-                inner = stack.pop()
-                stack[-1].extend(inner)
+                inner = tuple(stack.pop())
+                target = targets.pop()
+                stack[-1].append(Link(target, inner))
             elif kind == "audience_swap":
-                stack[-1].append(Text(self._swap(child.content, span)))
+                stack[-1].append(self._swap(child.content, span))
             elif kind == "citation":
                 stack[-1].append(self._citation(child.content, span))
             elif kind == "image":
                 self.collector.error(span, "markup.image", "images are not supported in topic text")
             else:
                 stack[-1].append(Text(child.content))
-        return _merge_text(tuple(stack[0]))
+        return merge_text(tuple(stack[0]))
 
-    def _swap(self, body: str, span: SourceSpan) -> str:
+    def _link_target(self, href: str, span: SourceSpan) -> str:
+        if not re.match(r"(https?://|mailto:|tel:)\S+$", href):
+            self.collector.error(span, "link.target",
+                                 f"the link target '{href}' is not a web, mailto: or tel: address; "
+                                 "write a full address such as https://www.nhs.uk/")
+            return ""
+        return href
+
+    def _swap(self, body: str, span: SourceSpan) -> Swap:
         choices: dict[str, str] = {}
         for option in body.split("|"):
             names, colon, words = option.partition(":")
@@ -386,17 +351,12 @@ class Converter:
                                      f"each choice in '{{{body}}}' needs 'audience: words'")
                 continue
             for name in names.replace(",", " ").split():
-                if name not in {a.value for a in Audience}:
+                if name not in AUDIENCE_NAMES:
                     self.collector.error(span, "swap.audience",
                                          f"unknown audience '{name}' in '{{{body}}}'; "
                                          "use parents, adults or clinicians")
                 choices[name] = words.strip()
-        if self.audience.value not in choices:
-            self.collector.error(span, "swap.missing",
-                                 f"'{{{body}}}' has no words for {self.audience.value}; add "
-                                 f"'| {self.audience.value}: ...'")
-            return ""
-        return choices[self.audience.value]
+        return Swap(tuple(choices.items()))
 
     def _citation(self, body: str, span: SourceSpan) -> Citation:
         keys = []
@@ -410,24 +370,22 @@ class Converter:
         return Citation(tuple(keys))
 
 
-def _merge_text(inlines: Inlines) -> Inlines:
-    merged: list[Inline] = []
-    for inline in inlines:
-        if isinstance(inline, Text) and not inline.text:
-            continue
-        if isinstance(inline, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + inline.text)
-        else:
-            merged.append(inline)
-    return tuple(merged)
+def parse_markdown(text: str, span_of: SpanOf, collector: Collector,
+                   box_titles: dict[str, str] | None = None,
+                   plain: Callable[[str], str] = str) -> tuple[Block, ...]:
+    """Parse Markdown once, for every audience; `span_of(line index)` names each block's source."""
+    return Converter(text, span_of, collector, box_titles, plain).convert()
 
 
-def parse_blocks(lines: Sequence[SourceLine], audience: Audience, collector: Collector,
-                 box_titles: dict[str, str] | None = None) -> tuple[Block, ...]:
-    """Parse Markdown lines for one audience; boxes without a title get `box_titles[name]`."""
-    return Converter(lines, audience, collector, box_titles).convert()
+def parse_inline(text: str, span: SourceSpan, collector: Collector) -> Inlines:
+    """One line of inline Markdown (a title, a main message)."""
+    return Converter(text, lambda _: span, collector).inlines_from_text(text, span)
 
 
-def escape(text: str) -> str:
-    """Make any text print literally when placed in Markdown (names typed by a clinic)."""
-    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|:&~])", r"\\\1", text)
+def parse_lines(lines: Sequence[SourceLine], collector: Collector) -> tuple[Block, ...]:
+    """Lines that each remember their place (a topic body) parsed as one text."""
+    def span_of(index: int) -> SourceSpan:
+        if not lines:
+            return SourceSpan("<empty>")
+        return lines[min(index, len(lines) - 1)].span
+    return parse_markdown("\n".join(line.text for line in lines), span_of, collector)

@@ -57,7 +57,23 @@ class LineBreak:
     pass
 
 
-Inline = Union[Text, Strong, Emphasis, Citation, LineBreak]
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link: `[words](https://...)`, `<mailto:...>`; the words print, the target links."""
+
+    target: str
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Swap:
+    """`{parents: your child | adults: you}`: words that differ by audience.
+    Only in topics as read; `select` replaces it by the audience's words."""
+
+    choices: tuple[tuple[str, str], ...]  # (audience, words)
+
+
+Inline = Union[Text, Strong, Emphasis, Citation, LineBreak, Link, Swap]
 Inlines = tuple[Inline, ...]
 
 
@@ -67,7 +83,7 @@ def plain_text(inlines: Inlines) -> str:
     for inline in inlines:
         if isinstance(inline, Text):
             out.append(inline.text)
-        elif isinstance(inline, (Strong, Emphasis)):
+        elif isinstance(inline, (Strong, Emphasis, Link)):
             out.append(plain_text(inline.children))
     return "".join(out)
 
@@ -150,8 +166,18 @@ class Masthead:
     span: SourceSpan
 
 
+@dataclass(frozen=True, slots=True)
+class Only:
+    """`::: only parents adults`: blocks for some audiences. Only in topics as read;
+    `select` keeps or drops it."""
+
+    audiences: frozenset[str]
+    blocks: tuple[Block, ...]
+    span: SourceSpan
+
+
 Block = Union[Heading, Paragraph, ListBlock, Callout, Table, PageBreak, ReferenceList, Contents,
-              Masthead]
+              Masthead, Only]
 
 
 # --- library --------------------------------------------------------------
@@ -205,10 +231,13 @@ class SourceLine:
 
 @dataclass(frozen=True, slots=True)
 class TopicSource:
-    """A topic file as read: its metadata and its Markdown body, line by line."""
+    """A topic file as read and parsed once, for every audience: `Only` blocks and
+    `Swap` words are still in place (see `tree.select`)."""
 
     meta: TopicMeta
-    body: tuple[SourceLine, ...]
+    title: Inlines
+    main_message: Inlines
+    blocks: tuple[Block, ...]
 
     @property
     def key(self) -> tuple[str, str]:
@@ -293,15 +322,55 @@ class DocumentInfo:
 
 @dataclass(frozen=True, slots=True)
 class Document:
+    """What a reader gets, composed once; how it is printed is `RenderOptions`."""
+
     info: DocumentInfo
     blocks: tuple[Block, ...]
     references: tuple[Reference, ...]
-    page_size: PageSize = PageSize.A4
-    large_print: bool = False
-    pad_to_even_pages: bool = False  # for duplex printing of packets
-    accent: str | None = None
     logo: bytes | None = field(default=None, repr=False)
     online_url: str = ""  # printed beside a QR code when set
 
     def reference_numbers(self) -> dict[str, int]:
         return {ref.key: number for number, ref in enumerate(self.references, start=1)}
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    """How a document is printed; never part of the document itself."""
+
+    page_size: PageSize = PageSize.A4
+    large_print: bool = False
+    pad_to_even_pages: bool = False  # for duplex printing of packets
+    accent: str | None = None  # the clinic's colour, laid over the theme
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One handout to make: a topic or a packet, for one audience and language."""
+
+    topics: tuple[str, ...]
+    audience: Audience
+    language: str
+    page_size: PageSize = PageSize.A4
+    packet: str | None = None  # packet name, or None for a single handout
+    packet_title: str = ""
+    large_print: bool = False
+    duplex: bool = False  # pad packets to an even number of pages
+
+    @property
+    def name(self) -> str:
+        return self.packet or self.topics[0]
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}{'-large-print' if self.large_print else ''}.pdf"
+
+    @property
+    def web_path(self) -> str:
+        """Where the online copy lives under the clinic's base URL."""
+        where = f"packets/{self.packet}" if self.packet else self.topics[0]
+        return f"{self.language}/{self.audience.value}/{where}"
+
+    def render_options(self, accent: str | None = None) -> RenderOptions:
+        return RenderOptions(self.page_size, self.large_print,
+                             pad_to_even_pages=self.duplex and bool(self.packet), accent=accent)

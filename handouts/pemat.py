@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import (Block, Callout, Document, Heading, ListBlock, ListKind, Masthead, Paragraph,
-                    ReferenceList, Strong, Table, plain_text)
+from .model import Block, Callout, Document, Heading, ListBlock, ListKind, Table, plain_text
 from .readability import sentences, text_units
+from .tree import is_furniture, runs, text_sites, walk
 
 MET, NOT_MET, NA, REVIEWER = "met", "not met", "n/a", "reviewer"
 
@@ -23,7 +23,6 @@ PASSIVE = re.compile(
     r"(?:\w+ed|known|shown|given|taken|seen|done|made|found|written|told|grown|born|eaten|"
     r"drawn|chosen|kept|left|put|set|cut|bought|brought|held|meant|sold|thought)\b", re.I)
 HARD_NUMBERS = re.compile(r"\b\d+\.\d+\b|\b(?:OR|RR|HR|CI|SMD|SCORAD)\b|\d\s*[x×]\s*\d|[=<>≤≥±]")
-FURNITURE = ("fine-print", "audience", "fill-in")  # boxes the template adds around every handout
 SECTION_WORDS = 180  # a "short section" holds at most this many words
 MAX_PASSIVE_SHARE = 0.2
 
@@ -37,31 +36,15 @@ class Item:
     why: str = ""
 
 
-def _walk(blocks: tuple[Block, ...]):
-    for block in blocks:
-        yield block
-        if isinstance(block, Callout):
-            yield from _walk(block.blocks)
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                yield from _walk(item.blocks)
-
-
 def _has_bold(blocks) -> bool:
-    def inlines_bold(inlines):
-        return any(isinstance(i, Strong) for i in inlines)
-    return any(isinstance(b, Paragraph) and inlines_bold(b.inlines) for b in _walk(blocks))
-
-
-def _is_furniture(block: Block) -> bool:
-    return isinstance(block, (Masthead, ReferenceList)) or (
-        isinstance(block, Callout) and block.kind in FURNITURE)
+    return any(bold for site in text_sites(blocks) if site.role == "paragraph"
+               for _, bold in runs(site.inlines))
 
 
 def _sections(blocks: tuple[Block, ...]) -> list[list[Block]]:
     sections: list[list[Block]] = [[]]
     for block in blocks:
-        if _is_furniture(block):
+        if is_furniture(block):
             continue
         if isinstance(block, Heading) and block.level <= 2:
             sections.append([])
@@ -71,13 +54,13 @@ def _sections(blocks: tuple[Block, ...]) -> list[list[Block]]:
 
 def assess(document: Document, patient: bool) -> list[Item]:
     blocks = document.blocks
-    flat = list(_walk(blocks))
+    flat = list(walk(blocks))
     callouts = [b for b in flat if isinstance(b, Callout)]
     kinds = {c.kind for c in callouts}
     headings = [b for b in flat if isinstance(b, Heading) and b.level >= 2]
     tables = [b for b in flat if isinstance(b, Table)]
     lists = [b for b in flat if isinstance(b, ListBlock)]
-    reading = tuple(b for b in blocks if not _is_furniture(b))
+    reading = tuple(b for b in blocks if not is_furniture(b))
     text = " ".join(text_units(reading))
     said = sentences(text_units(reading))
     passive = sum(1 for s in said if PASSIVE.search(s))

@@ -17,16 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from .build import BuildRequest, compose_all, plan
-from .compose import Job, compose
+from .colours import WHITE, contrast
+from .compose import compose
 from .errors import Collector, Diagnostic, HandoutsError, Severity, SourceSpan
 from .library import yaml_entries
-from .markup import split_parts, select_audience
-from .model import (Audience, Block, Callout, Citation, Clinic, Heading, Library, ListBlock, PageSize,
-                    Paragraph, Strong, Emphasis, Table, Text, TopicSource, plain_text)
-from .pdfinfo import inspect_pdf
+from .model import (Audience, Block, Citation, Clinic, Heading, Job, Library, PageSize, TopicSource,
+                    plain_text)
 from .pemat import Item, assess, scores as pemat_scores
-from .readability import Scores, score, text_units
-from .validate import topic_variant, walk_inlines
+from .readability import Scores, score, sentences, text_units
+from .rendered import renderer
+from .tree import runs, select, split_parts, text_sites, walk, walk_inlines
+from .validate import topic_variant
 
 # measure -> (hard limit, aim, True if higher is better); clinician summaries are exempt
 READING_LIMITS: dict[str, dict[str, tuple[float, float, bool]]] = {
@@ -57,6 +58,7 @@ class VariantReport:
     pemat_scores: dict[str, float | None] = field(default_factory=dict)
     pages: dict[str, int] = field(default_factory=dict)
     review: dict[str, str] = field(default_factory=dict)
+    smallest_large_print: float = 0.0  # the smallest text, in points, of the large-print copy
     status: str = "pass"  # pass, aim (within limits, short of an aim) or fail
     notes: list[str] = field(default_factory=list)
 
@@ -150,7 +152,14 @@ def read_forbidden(library: Library, collector: Collector) -> list[Forbidden]:
 
 
 def _reading(variant: VariantReport, collector: Collector, span: SourceSpan) -> None:
-    for measure, (limit, aim, higher_is_better) in READING_LIMITS.get(variant.language, {}).items():
+    if variant.language not in READING_LIMITS:
+        variant.fail()
+        collector.error(span, "readability.language",
+                        f"no reading-level measure for language '{variant.language}' (known: "
+                        f"{', '.join(sorted(READING_LIMITS))}); add its measure and limits to the check "
+                        "before publishing patient handouts in it")
+        return
+    for measure, (limit, aim, higher_is_better) in READING_LIMITS[variant.language].items():
         value = getattr(variant.readability, measure)
         label = measure.replace("_", " ")
         if (value < limit) if higher_is_better else (value > limit):
@@ -162,32 +171,15 @@ def _reading(variant: VariantReport, collector: Collector, span: SourceSpan) -> 
             variant.miss_aim(f"{label} {value} (aim {aim})")
 
 
-def _runs(inlines, bold: bool = False):
-    """(text, is_bold) runs in reading order."""
-    for inline in inlines:
-        if isinstance(inline, Text):
-            yield inline.text, bold
-        elif isinstance(inline, Strong):
-            yield from _runs(inline.children, True)
-        elif isinstance(inline, Emphasis):
-            yield from _runs(inline.children, bold)
+BODY_ROLES = ("paragraph", "cell", "header-cell")
 
 
 def _body_runs(blocks: tuple[Block, ...]):
-    """Text runs a reader meets in the body, with their line; headings are skipped."""
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            for text, bold in _runs(block.inlines):
-                yield text, bold, block.span
-        elif isinstance(block, Callout):
-            yield from _body_runs(block.blocks)
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                yield from _body_runs(item.blocks)
-        elif isinstance(block, Table):
-            for cell in (*block.header, *(c for row in block.rows for c in row)):
-                for text, bold in _runs(cell):
-                    yield text, bold, block.span
+    """Text runs a reader meets in the body, with their line; headings and box titles are skipped."""
+    for site in text_sites(blocks):
+        if site.role in BODY_ROLES:
+            for text, bold in runs(site.inlines):
+                yield text, bold, site.span
 
 
 def _glossary(variant: VariantReport, body: tuple[Block, ...], terms: list[Term],
@@ -206,27 +198,15 @@ def _glossary(variant: VariantReport, body: tuple[Block, ...], terms: list[Term]
 
 def _forbidden(variant: VariantReport, blocks: tuple[Block, ...], rules: list[Forbidden],
                collector: Collector) -> None:
-    for block, sentence in _sentences_with_blocks(blocks):
-        for rule in rules:
-            if rule.pattern.search(sentence) and not NEGATION.search(sentence):
-                variant.fail()
-                collector.error(block.span, "forbidden.advice",
-                                f"{variant.audience}: reads as forbidden advice ('{sentence.strip()[:80]}'): "
-                                f"{rule.reason}; remove it or say plainly that it is not advised")
-
-
-def _sentences_with_blocks(blocks: tuple[Block, ...]):
-    from .readability import sentences  # noqa: PLC0415
-
-    for block in blocks:
-        if isinstance(block, (Paragraph, Heading)):
-            for sentence in sentences([plain_text(block.inlines)]):
-                yield block, sentence
-        elif isinstance(block, Callout):
-            yield from _sentences_with_blocks(block.blocks)
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                yield from _sentences_with_blocks(item.blocks)
+    """Every sentence a reader meets: headings, paragraphs, list items, table cells, box titles."""
+    for site in text_sites(blocks):
+        for sentence in sentences([plain_text(site.inlines)]):
+            for rule in rules:
+                if rule.pattern.search(sentence) and not NEGATION.search(sentence):
+                    variant.fail()
+                    collector.error(site.span, "forbidden.advice",
+                                    f"{variant.audience}: reads as forbidden advice ('{sentence.strip()[:80]}'): "
+                                    f"{rule.reason}; remove it or say plainly that it is not advised")
 
 
 def _pemat(variant: VariantReport, document, collector: Collector, span: SourceSpan) -> None:
@@ -280,46 +260,43 @@ def branded_example() -> Clinic:
                   base_url="https://clinic.example/handouts")
 
 
+PRINTS = ((PageSize.A4, False), (PageSize.LETTER, False), (PageSize.A4, True))  # rendered once each
+
+
 def _print(variant: VariantReport, library: Library, topic: TopicSource, audience: Audience,
            clinic: Clinic, collector: Collector) -> None:
-    from .render import render  # noqa: PLC0415
-    from .render.theme import build_theme  # noqa: PLC0415
-
-    references_title = library.strings[variant.language]["references"]
+    """Pages, text sizes, fonts and paper, from the facts recorded while drawing."""
+    render = renderer("pdf")
     limit = MAX_PAGES.get(topic.meta.kind, 2)
-    for size, large_print in ((PageSize.A4, False), (PageSize.LETTER, False), (PageSize.A4, True)):
+    span = topic.meta.span
+    for size, large_print in PRINTS:
         job = Job((topic.meta.id,), audience, variant.language, size, large_print=large_print)
         try:
-            data = render(compose(library, job, clinic), library.theme)
+            facts = render(compose(library, job, clinic), library.theme, job.render_options(clinic.accent)).facts
         except HandoutsError as error:
             variant.fail()
             collector.extend(error.diagnostics)
             return
-        theme = build_theme(library.theme, large_print)
-        facts = inspect_pdf(data, theme.margin + theme.footer_height - 1, references_title)
-        span = topic.meta.span
+        assert facts is not None
+        where = f"on {size.value}{' in large print' if large_print else ''}"
         min_size = MIN_LARGE_PRINT_SIZE if large_print else MIN_BODY_SIZE
-        if facts.smallest_body_size < min_size:
+        if facts.smallest_body_text < min_size:
             variant.fail()
-            collector.error(span, "print.text-size", f"{audience.value}: text at {facts.smallest_body_size} pt "
-                            f"on {size.value}{' in large print' if large_print else ''}; "
-                            f"body text must be at least {min_size:g} pt")
+            collector.error(span, "print.text-size", f"{audience.value}: text at {facts.smallest_body_text:g} pt "
+                            f"{where}; body text must be at least {min_size:g} pt")
+        unembedded = sorted(name for name, embedded in facts.fonts if not embedded)
+        if unembedded:
+            variant.fail()
+            collector.error(span, "print.font", f"{audience.value}: fonts not embedded {where}: {', '.join(unembedded)}")
         if large_print:
             variant.pages["large_print"] = facts.pages
+            variant.smallest_large_print = facts.smallest_text
             continue
         variant.pages[size.value] = facts.pages
         if facts.pages > limit:
             variant.fail()
             collector.error(span, "print.pages", f"{audience.value}: {facts.pages} pages on {size.value}, "
                             f"more than the {limit} allowed for a {topic.meta.kind}; shorten the text")
-        unembedded = sorted(name for name, embedded in facts.fonts if not embedded)
-        if unembedded:
-            variant.fail()
-            collector.error(span, "print.font", f"fonts not embedded: {', '.join(unembedded)}")
-        expected = {"a4": (595.3, 841.9), "letter": (612.0, 792.0)}[size.value]
-        if any(abs(a - b) > 1 for a, b in zip(facts.page_size, expected)):
-            variant.fail()
-            collector.error(span, "print.page-size", f"page size {facts.page_size} is not {size.value}")
 
 
 def check_contrast(theme_data: dict[str, Any], collector: Collector) -> None:
@@ -327,8 +304,7 @@ def check_contrast(theme_data: dict[str, Any], collector: Collector) -> None:
     from .render.theme import build_theme  # noqa: PLC0415
 
     theme = build_theme(theme_data)
-    white = (1.0, 1.0, 1.0)
-    pairs = [(name, style.textColor, white) for name, style in theme.styles.items()]
+    pairs = [(name, style.textColor, WHITE) for name, style in theme.styles.items()]
     for kind, box in theme.boxes.items():
         if box.background is not None:
             for part in (box.title, box.body):
@@ -340,26 +316,15 @@ def check_contrast(theme_data: dict[str, Any], collector: Collector) -> None:
                             f"text style '{name}' has contrast {ratio:.1f}:1, under {MIN_CONTRAST}:1; darken it")
 
 
-def contrast(first: tuple[float, float, float], second: tuple[float, float, float]) -> float:
-    def luminance(rgb):
-        def channel(c):
-            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-        r, g, b = map(channel, rgb)
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-    high, low = sorted((luminance(first), luminance(second)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
 # --- across languages ------------------------------------------------------------------
 
 
-def _shape(topic: TopicSource, collector: Collector) -> dict[str, Any]:
-    audience = topic.meta.audiences[0]
-    parts = split_parts(select_audience(topic.body, audience, Collector()))
-    headings = [line for line in parts["body"] if re.match(r"^##\s", line.text)]
+def _shape(topic: TopicSource) -> dict[str, Any]:
+    parts = split_parts(select(topic.blocks, topic.meta.audiences[0]))
+    sections = sum(1 for block in walk(parts["body"]) if isinstance(block, Heading) and block.level == 2)
     return {"audiences": set(topic.meta.audiences), "references": set(topic.meta.references),
-            "parts": {name for name, lines in parts.items() if name != "body" and lines},
-            "sections": len(headings)}
+            "parts": {name for name, blocks in parts.items() if name != "body" and blocks},
+            "sections": sections}
 
 
 def check_parity(library: Library, collector: Collector) -> None:
@@ -370,11 +335,11 @@ def check_parity(library: Library, collector: Collector) -> None:
         if len(versions) < 2:
             continue
         reference = next((t for t in versions if t.meta.language == "en"), versions[0])
-        want = _shape(reference, collector)
+        want = _shape(reference)
         for other in versions:
             if other is reference:
                 continue
-            got = _shape(other, collector)
+            got = _shape(other)
             where, base = other.meta.span, reference.meta.span.path
             if got["audiences"] != want["audiences"]:
                 collector.error(other.meta.field_span("audiences"), "parity.audiences",
@@ -399,7 +364,7 @@ def check_variant(library: Library, topic: TopicSource, audience: Audience, toda
                   collector: Collector) -> VariantReport:
     meta = topic.meta
     variant = VariantReport(meta.id, audience.value, meta.language, str(meta.span), meta.kind)
-    blocks = topic_variant(topic, audience, collector)
+    blocks = topic_variant(topic, audience)
     units = text_units(blocks)
     variant.readability = score(units, meta.language)
     variant.words = variant.readability.words
@@ -425,19 +390,65 @@ def check_variant(library: Library, topic: TopicSource, audience: Audience, toda
     return variant
 
 
-def check_library(library: Library, today: dt.date | None = None, clinic: Clinic | None = None) -> Report:
-    """Every measure for every variant; print checks use `clinic`, else `branded_example()`."""
-    today = today or dt.date.today()
-    clinic = clinic or branded_example()
+@dataclass(frozen=True)
+class _CheckContext:
+    """What every variant's check needs; handed to worker processes once, when they start."""
+
+    library: Library
+    today: dt.date
+    glossaries: dict[str, list[Term]]
+    forbidden: list[Forbidden]
+    clinic: Clinic
+
+
+_CONTEXT: list[_CheckContext] = []  # set in each worker by _start_worker, never before forking
+
+
+def _start_worker(context: _CheckContext) -> None:
+    _CONTEXT.append(context)
+
+
+def _check_one(key: tuple[str, str], audience: Audience,
+               context: _CheckContext | None = None) -> tuple[VariantReport, list[Diagnostic]]:
+    context = context or _CONTEXT[0]
+    collector = Collector()
+    topic = context.library.topics[key]
+    variant = check_variant(context.library, topic, audience, context.today, context.glossaries[key[1]],
+                            context.forbidden, context.clinic, collector)
+    return variant, collector.diagnostics
+
+
+def _check_variants(context: _CheckContext, work: list[tuple[tuple[str, str], Audience]],
+                    workers: int) -> list[tuple[VariantReport, list[Diagnostic]]]:
+    """Each variant on its own, spread over `workers` processes (one is quickest for a few)."""
+    if workers <= 1 or len(work) < 4:
+        return [_check_one(key, audience, context) for key, audience in work]
+    import multiprocessing  # noqa: PLC0415
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_start_worker, initargs=(context,)) as pool:
+        futures = [pool.submit(_check_one, key, audience) for key, audience in work]
+        return [future.result() for future in futures]
+
+
+def check_library(library: Library, today: dt.date | None = None, clinic: Clinic | None = None,
+                  workers: int | None = None) -> Report:
+    """Every measure for every variant; print checks use `clinic`, else `branded_example()`.
+    Variants are checked in `workers` processes (default: one per core)."""
+    import os  # noqa: PLC0415
+
     collector = Collector()
     collector.extend(list(library.warnings))
-    forbidden = read_forbidden(library, collector)
-    glossaries = {lang: read_glossary(library, lang, collector) for lang in library.languages()}
-    variants = [
-        check_variant(library, topic, audience, today, glossaries[language], forbidden, clinic, collector)
-        for (_, language), topic in sorted(library.topics.items())
-        for audience in topic.meta.audiences
-    ]
+    context = _CheckContext(
+        library, today or dt.date.today(),
+        {lang: read_glossary(library, lang, collector) for lang in library.languages()},
+        read_forbidden(library, collector), clinic or branded_example())
+    work = [(key, audience) for key, topic in sorted(library.topics.items()) for audience in topic.meta.audiences]
+    variants = []
+    for variant, diagnostics in _check_variants(context, work, workers or os.cpu_count() or 1):
+        variants.append(variant)
+        collector.extend(diagnostics)
     check_parity(library, collector)
     check_contrast(library.theme, collector)
     try:

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .model import Block, Callout, Heading, ListBlock, Paragraph, Table, plain_text
+from .model import Block, plain_text
+from .tree import text_sites
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
@@ -69,20 +70,8 @@ def syllables(word: str, language: str = "en") -> int:
 
 
 def text_units(blocks: tuple[Block, ...]) -> list[str]:
-    """The text a reader reads, one unit per heading, paragraph, list item or cell."""
-    units: list[str] = []
-    for block in blocks:
-        if isinstance(block, (Heading, Paragraph)):
-            units.append(plain_text(block.inlines))
-        elif isinstance(block, Callout):
-            if block.title:
-                units.append(plain_text(block.title))
-            units.extend(text_units(block.blocks))
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                units.extend(text_units(item.blocks))
-        elif isinstance(block, Table):
-            units.extend(plain_text(cell) for row in (block.header, *block.rows) for cell in row)
+    """The text a reader reads, one unit per heading, paragraph, list item, cell or box title."""
+    units = (plain_text(site.inlines) for site in text_sites(blocks))
     return [BLANK.sub(" ", unit).strip() for unit in units if unit.strip()]
 
 

@@ -5,47 +5,44 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
-from .errors import Collector, Diagnostic, SourceSpan
-from .library import display_path
-from .markup import box_problems, parse_blocks, select_audience
-from .model import (Audience, Block, Callout, Citation, Heading, Inline, Library, ListBlock,
-                    Paragraph, SourceLine, Strong, Emphasis, Table, TopicSource)
+from .errors import Collector, Diagnostic, SourceSpan, display_path
+from dataclasses import replace
+
+from .model import Audience, Block, Callout, Heading, Library, ListBlock, Only, Paragraph, Swap, TopicSource
+from .tree import citations, select, select_inlines, walk_inlines
 
 
-def walk_inlines(blocks: tuple[Block, ...]) -> Iterator[tuple[Inline, SourceSpan]]:
-    """Every inline of a block tree, innermost included, with its block's span."""
-    for block in blocks:
-        groups: list = []
-        if isinstance(block, (Heading, Paragraph)):
-            groups = [block.inlines]
-        elif isinstance(block, Table):
-            groups = [*block.header, *(cell for row in block.rows for cell in row)]
-        elif isinstance(block, Callout):
-            groups = [block.title]
-            yield from walk_inlines(block.blocks)
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                yield from walk_inlines(item.blocks)
-        for group in groups:
-            yield from _flatten(group, block.span)
-
-
-def _flatten(inlines, span: SourceSpan) -> Iterator[tuple[Inline, SourceSpan]]:
-    for inline in inlines:
-        yield inline, span
-        if isinstance(inline, (Strong, Emphasis)):
-            yield from _flatten(inline.children, span)
-
-
-def topic_variant(topic: TopicSource, audience: Audience, collector: Collector) -> tuple[Block, ...]:
-    """The topic's whole text as one audience reads it (body and parts, in file order)."""
+def topic_variant(topic: TopicSource, audience: Audience) -> tuple[Block, ...]:
+    """The topic's whole text as one audience reads it: title, main message, then the
+    body and its parts in file order."""
     meta = topic.meta
-    lines = [SourceLine(meta.title, meta.field_span("title")),
-             SourceLine("", meta.field_span("title")),
-             SourceLine(meta.main_message, meta.field_span("main_message")),
-             SourceLine("", meta.field_span("main_message")),
-             *select_audience(topic.body, audience, collector)]
-    return parse_blocks(lines, audience, collector)
+    return (Heading(1, select_inlines(topic.title, audience), meta.field_span("title")),
+            Paragraph(select_inlines(topic.main_message, audience), meta.field_span("main_message")),
+            *select(topic.blocks, audience))
+
+
+def _swaps(topic: TopicSource, audience: Audience) -> list[tuple[Swap, SourceSpan]]:
+    """The swaps one audience meets (inside `::: only` passages for it, or outside any)."""
+    head = (Heading(1, topic.title, topic.meta.field_span("title")),
+            Paragraph(topic.main_message, topic.meta.field_span("main_message")))
+    return [(inline, span) for inline, span in walk_inlines((*head, *_visible(topic.blocks, audience)))
+            if isinstance(inline, Swap)]
+
+
+def _visible(blocks: tuple[Block, ...], audience: Audience) -> tuple[Block, ...]:
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Only):
+            if audience.value in block.audiences:
+                out.extend(_visible(block.blocks, audience))
+        elif isinstance(block, Callout):
+            out.append(replace(block, blocks=_visible(block.blocks, audience)))
+        elif isinstance(block, ListBlock):
+            out.append(replace(block, items=tuple(replace(item, blocks=_visible(item.blocks, audience))
+                                                  for item in block.items)))
+        else:
+            out.append(block)
+    return tuple(out)
 
 
 def check_topic(topic: TopicSource, library: Library, collector: Collector) -> None:
@@ -57,18 +54,21 @@ def check_topic(topic: TopicSource, library: Library, collector: Collector) -> N
         elif not library.bibliography[key].confirmed:
             collector.warning(meta.field_span("references"), "reference.unconfirmed",
                               f"reference '{key}' has no confirmed identifier; confirm it before relying on it")
-    box_problems(topic.body, collector)
-    cited: set[str] = set()
     for audience in meta.audiences:
-        blocks = topic_variant(topic, audience, collector)
-        for inline, span in walk_inlines(blocks):
-            if isinstance(inline, Citation):
-                for key in inline.keys:
-                    cited.add(key)
-                    if key not in meta.references:
-                        collector.error(span, "citation.not-listed",
-                                        f"[@{key}] is cited but not in this topic's 'references:' list; add it there")
-    for key in set(meta.references) - cited:
+        for swap, span in _swaps(topic, audience):
+            if audience.value not in dict(swap.choices):
+                body = " | ".join(f"{name}: {words}" for name, words in swap.choices)
+                collector.error(span, "swap.missing",
+                                f"'{{{body}}}' has no words for {audience.value}; add "
+                                f"'| {audience.value}: ...'")
+    cited: set[str] = set()
+    for citation, span in citations(topic.blocks + (Paragraph(topic.main_message, meta.span),)):
+        for key in citation.keys:
+            cited.add(key)
+            if key not in meta.references:
+                collector.error(span, "citation.not-listed",
+                                f"[@{key}] is cited but not in this topic's 'references:' list; add it there")
+    for key in sorted(set(meta.references) - cited):
         collector.warning(meta.field_span("references"), "reference.uncited",
                           f"'{key}' is listed but never cited; cite it with [@{key}] or remove it")
 

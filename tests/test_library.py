@@ -25,7 +25,7 @@ def test_fixture_library_reads_cleanly(content):
     assert mini.meta.title == "Bathing and eczema"
     assert mini.meta.audiences == (Audience.PARENTS, Audience.ADULTS, Audience.CLINICIANS)
     assert mini.meta.version == "2.1"
-    assert mini.body[0].span.line == 15  # line numbers count the front matter
+    assert mini.blocks[0].span.line == 15  # line numbers count the front matter
     assert library.bibliography["alpha2020"].confirmed
     assert library.packets["starter"].topics == ("mini", "kit")
     assert not [w for w in library.warnings if w.code != "reference.uncited"]

@@ -1,18 +1,21 @@
 """The Markdown dialect: blocks, boxes, swaps, citations and their source lines."""
 
 from handouts.errors import Collector, SourceSpan
-from handouts.markup import parse_blocks, select_audience, split_parts
-from handouts.model import (Audience, Callout, Citation, Heading, ListBlock, ListKind, Paragraph,
-                            SourceLine, Strong, Table, Text)
+from handouts.markup import parse_markdown
+from handouts.model import (Audience, Callout, Citation, Heading, Link, ListBlock, ListKind, Only,
+                            Paragraph, Strong, Table, Text)
+from handouts.tree import select, split_parts
 
 
-def lines(text: str, path: str = "topic.md", first: int = 1) -> list[SourceLine]:
-    return [SourceLine(t, SourceSpan(path, first + i)) for i, t in enumerate(text.split("\n"))]
+def parse_all(text: str, path: str = "topic.md", first: int = 1):
+    """Parse once, for every audience, as a topic file is read."""
+    collector = Collector()
+    return parse_markdown(text, lambda index: SourceSpan(path, first + index), collector), collector
 
 
 def parse(text: str, audience: Audience = Audience.PARENTS):
-    collector = Collector()
-    return parse_blocks(lines(text), audience, collector), collector
+    blocks, collector = parse_all(text)
+    return select(blocks, audience), collector
 
 
 def test_blocks_keep_their_source_line():
@@ -44,10 +47,16 @@ def test_swaps_choose_the_audience_wording():
     assert para.inlines == (Text("Wash your skin."),)
 
 
-def test_swap_missing_an_audience_names_the_line():
-    _, collector = parse("line one\n\nWash {parents: your child} now.", Audience.ADULTS)
-    (error,) = collector.errors
-    assert error.code == "swap.missing" and error.span.line == 3 and "adults" in error.message
+def test_links_keep_their_target():
+    (para,), collector = parse("See [the NHS page](https://www.nhs.uk/conditions/) or <mailto:a@b.example>.")
+    assert not collector.diagnostics
+    link = next(i for i in para.inlines if isinstance(i, Link))
+    assert link.target == "https://www.nhs.uk/conditions/" and link.children == (Text("the NHS page"),)
+
+
+def test_a_link_without_a_usable_target_is_an_error():
+    _, collector = parse("See [the page](page.html).")
+    assert [d.code for d in collector.errors] == ["link.target"]
 
 
 def test_escaped_brace_is_literal_text():
@@ -75,17 +84,24 @@ def test_callouts_tables_and_unknown_boxes():
     assert error.code == "box.unknown" and error.span.line == 9
 
 
-def test_select_audience_and_parts():
+def test_only_passages_are_parsed_once_and_selected_per_audience():
     text = ("Intro\n\n::: only parents\nFor parents\n:::\n\n::: only adults\nFor adults\n:::\n\n"
             "::: questions\n- Ask this\n:::")
-    collector = Collector()
-    kept = select_audience(lines(text), Audience.PARENTS, collector)
-    assert [line.text for line in kept if line.text] == ["Intro", "For parents", "::: questions",
-                                                        "- Ask this", ":::"]
+    blocks, collector = parse_all(text)
+    assert not collector.diagnostics
+    assert [type(b) for b in blocks] == [Paragraph, Only, Only, Callout]
+    kept = select(blocks, Audience.PARENTS)
+    assert [b.inlines for b in kept if isinstance(b, Paragraph)] == [(Text("Intro"),), (Text("For parents"),)]
     parts = split_parts(kept)
-    assert [line.text for line in parts["questions"]] == ["- Ask this"]
-    assert [line.span.line for line in parts["questions"]] == [12]
-    assert "::: questions" not in [line.text for line in parts["body"]]
+    (questions,) = parts["questions"]
+    assert isinstance(questions, ListBlock) and questions.span.line == 12
+    assert not any(isinstance(b, Callout) for b in parts["body"])
+
+
+def test_unclosed_box_is_named():
+    _, collector = parse_all("::: know\nSafe.\n")
+    (error,) = collector.errors
+    assert error.code == "box.unclosed" and error.span.line == 1
 
 
 def test_unsupported_markup_gets_advice():

@@ -113,14 +113,13 @@ def test_packet_has_contents_bookmarks_and_one_reference_list(library, tmp_path)
     outline = [entry["/Title"] for entry in reader.outline if isinstance(entry, dict)]
     assert outline == ["Contents", "Bathing and eczema", "Bath diary", "References"]
     titles = outline[1:3]
-    contents_page = reader.pages[0].extract_text(extraction_mode="layout")
+    contents_page = reader.pages[0].extract_text().splitlines()
     assert "Starter pack" in contents_page and "Contents" in contents_page
     entries = [entry for entry in reader.outline if isinstance(entry, dict)]
-    for entry in entries[1:3]:  # the contents page gives the page each topic starts on
+    for entry in entries[1:]:  # the contents page gives the page each title starts on, after the title
         title, start = entry["/Title"], reader.get_destination_page_number(entry) + 1
         assert title in reader.pages[start - 1].extract_text()
-        line = next(l for l in contents_page.splitlines() if l.startswith(title))
-        assert line.rstrip().endswith(str(start)), (line, start)
+        assert contents_page[contents_page.index(title) + 1] == str(start), (title, start)
     after_contents = "\n".join(page.extract_text() for page in reader.pages[1:])
     assert after_contents.count("References") == 1
     assert "1. Alpha A, et al." in after_contents

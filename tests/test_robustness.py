@@ -118,17 +118,18 @@ def test_permission_denied(cli, content, tmp_path, monkeypatch):
 
 
 def test_interrupt_while_rendering_writes_nothing(cli, content, tmp_path, monkeypatch):
-    from handouts import build as build_module
+    import handouts.render
+    from handouts.rendered import Rendered
 
     calls = []
 
-    def interrupted(document, theme):
+    def interrupted(document, theme, options):
         calls.append(document)
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return b"%PDF-"
+        return Rendered(b"%PDF-")
 
-    monkeypatch.setattr(build_module, "render", interrupted)
+    monkeypatch.setattr(handouts.render, "render", interrupted)
     out = tmp_path / "out"
     result = cli("build", "--content", content, "-o", out, "-t", "mini", "-j", "1")
     assert result.exit_code == 130 and "interrupted" in result.output

@@ -1,7 +1,8 @@
 """Draw a composed `Document` to PDF bytes with ReportLab Platypus.
 
 This package is the only one that imports ReportLab. It never reads content
-or writes files: it takes a Document and theme data, and returns bytes.
+or writes files: it takes a Document, theme data and print options, and
+returns the bytes with the facts of what it drew (pages, fonts, text sizes).
 """
 
 from __future__ import annotations
@@ -10,42 +11,51 @@ import io
 from typing import Any
 
 from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from xml.sax.saxutils import escape as xml_escape
-
-from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Paragraph, Spacer
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 from reportlab.platypus.doctemplate import LayoutError
 
 from .. import __version__
 from ..errors import Diagnostic, RenderError, SourceSpan
-from ..model import Contents, Document, PageSize
-from .blocks import HeadingParagraph, Renderer, trim_trailing_space
+from ..model import Document, PageSize, RenderOptions
+from ..rendered import PageFacts, Rendered
+from .blocks import PAGE_COUNT_FORM, HeadingParagraph, Renderer, trim_trailing_space, xml_escape
 from .theme import Theme, build_theme
 
 PAGE_SIZES = {PageSize.A4: A4, PageSize.LETTER: LETTER}
+FURNITURE_STYLES = ("header", "footer")
 
 
-PAGE_COUNT_FORM = "handoutsPageCount"
-
-
-def _page_count_canvas(theme: Theme) -> type[Canvas]:
-    """A canvas that writes the page count, once known, into a form every footer uses.
-
-    The footer of each page refers to the form before it exists (PDF allows
-    that), so "Page X of Y" needs a single layout pass.
-    """
+def _canvas_class(theme: Theme, document: Document, options: RenderOptions,
+                  on_page) -> type[Canvas]:
+    """A canvas that finishes, at save time, what only the whole layout knows: the page
+    count in every footer, the page numbers of the contents, and a blank last page for
+    two-sided printing. Footers and contents refer to forms defined here (PDF allows
+    that), so every document is laid out once."""
     footer = theme.style("footer")
+    contents_style = theme.style("contents.1")
 
-    class PageCountCanvas(Canvas):
+    class FinishingCanvas(Canvas):
+        heading_pages: list[int] = []
+
         def save(self):
-            self.beginForm(PAGE_COUNT_FORM)
-            self.setFont(footer.fontName, footer.fontSize)
-            self.setFillColor(footer.textColor)
-            self.drawString(0, 0, str(self.getPageNumber() - 1))
-            self.endForm()
+            if options.pad_to_even_pages and (self.getPageNumber() - 1) % 2:
+                on_page(self)  # a page left blank so the next handout starts on a new sheet
+                self.showPage()
+            self._number_form(PAGE_COUNT_FORM, self.getPageNumber() - 1, footer)
+            for index, page in enumerate(self.heading_pages):
+                self._number_form(f"{PAGE_COUNT_FORM}-toc-{index}", page, contents_style, right=True)
             super().save()
 
-    return PageCountCanvas
+        def _number_form(self, name, number, style, right=False):
+            self.beginForm(name, lowerx=-200, lowery=-50, upperx=200, uppery=50)  # room either side of 0
+            self.setFont(style.fontName, style.fontSize)
+            self.setFillColor(style.textColor)
+            (self.drawRightString if right else self.drawString)(0, 0, str(number))
+            self.endForm()
+
+    return FinishingCanvas
 
 
 def _draw_furniture(canvas: Canvas, document: Document, theme: Theme) -> None:
@@ -86,13 +96,11 @@ def _draw_furniture(canvas: Canvas, document: Document, theme: Theme) -> None:
 
 
 class HandoutDocTemplate(BaseDocTemplate):
-    """Adds bookmarks and contents entries for headings; remembers what it is laying out."""
+    """Adds bookmarks for headings and notes the page of each title for the contents;
+    remembers what it is laying out, so a layout error can name its source line."""
 
     current_span: SourceSpan | None = None
     last_outline_level = -1
-
-    def beforeDocument(self):
-        self.last_outline_level = -1  # multiBuild lays the document out more than once
 
     def handle_flowable(self, flowables):
         if flowables:
@@ -107,21 +115,14 @@ class HandoutDocTemplate(BaseDocTemplate):
             self.last_outline_level = level
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(flowable.plain_text, key, level=level, closed=False)
-            if flowable.outline_level == 0:
-                self.notify("TOCEntry", (0, flowable.plain_text, self.page, key))
+            if flowable.outline_level == 0 and flowable.in_contents:
+                self.canv.heading_pages.append(self.page)
 
 
-def render(document: Document, theme_data: dict[str, Any]) -> bytes:
-    """Lay the document out and return the PDF; raise RenderError naming the source line."""
-    theme = build_theme(theme_data, document.large_print, document.accent)
-    data, pages = _layout(document, theme, blank_pages=0)
-    if document.pad_to_even_pages and pages % 2:
-        data, pages = _layout(document, theme, blank_pages=1)
-    return data
-
-
-def _layout(document: Document, theme: Theme, blank_pages: int) -> tuple[bytes, int]:
-    page_width, page_height = PAGE_SIZES[document.page_size]
+def render(document: Document, theme_data: dict[str, Any], options: RenderOptions = RenderOptions()) -> Rendered:
+    """Lay the document out once and return the PDF; raise RenderError naming the source line."""
+    theme = build_theme(theme_data, options.large_print, options.accent)
+    page_width, page_height = PAGE_SIZES[options.page_size]
     margin = theme.margin
     frame_width = page_width - 2 * margin
     frame = Frame(margin, margin + theme.footer_height, frame_width,
@@ -132,28 +133,36 @@ def _layout(document: Document, theme: Theme, blank_pages: int) -> tuple[bytes, 
     trim_trailing_space(story)  # space after the last block would start an empty page
     if renderer.problems:
         raise RenderError(renderer.problems)
-    for _ in range(blank_pages):  # a page left blank so that the next handout starts on a new sheet
-        story.extend([PageBreak(), Spacer(1, 1)])
 
     buffer = io.BytesIO()
     info = document.info
-    furniture = PageTemplate("page", [frame], onPage=lambda canvas, _: _draw_furniture(canvas, document, theme))
+
+    def on_page(canvas, _=None):
+        _draw_furniture(canvas, document, theme)
+
     template = HandoutDocTemplate(
-        buffer, pagesize=(page_width, page_height), pageTemplates=[furniture],
+        buffer, pagesize=(page_width, page_height), pageTemplates=[PageTemplate("page", [frame], onPage=on_page)],
         title=info.title, author=info.author, subject=info.subject, keywords=list(info.keywords),
         creator=f"handouts {__version__}", producer=f"handouts {__version__}", lang=info.language,
         invariant=1, initialFontName=theme.font_names["regular"], displayDocTitle=1,
         leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
     )
-    canvasmaker = _page_count_canvas(theme)
+    canvasmaker = _canvas_class(theme, document, options, on_page)
+    canvasmaker.heading_pages = []
     try:
-        if any(isinstance(block, Contents) for block in document.blocks):
-            template.multiBuild(story, canvasmaker=canvasmaker)
-        else:
-            template.build(story, canvasmaker=canvasmaker)
+        template.build(story, canvasmaker=canvasmaker)
     except LayoutError as error:
         reason = str(error).split("\n")[0][:160]
         raise RenderError(Diagnostic(template.current_span, "layout.overflow",
                                      f"this part does not fit on a page ({reason}); "
                                      "split it into shorter paragraphs, rows or boxes")) from None
-    return buffer.getvalue(), template.page
+    return Rendered(buffer.getvalue(), _facts(template, renderer, theme, (page_width, page_height)))
+
+
+def _facts(template: HandoutDocTemplate, renderer: Renderer, theme: Theme,
+           page_size: tuple[float, float]) -> PageFacts:
+    fonts = frozenset((name, name not in pdfmetrics.standardFonts)
+                      for name in template.canv._doc.fontMapping)
+    sizes = {**renderer.sizes, **{name: theme.style(name).fontSize for name in FURNITURE_STYLES}}
+    return PageFacts(pages=template.canv.getPageNumber() - 1, page_size=page_size, fonts=fonts,
+                     text_sizes=tuple(sorted(sizes.items())))

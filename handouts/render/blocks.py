@@ -6,35 +6,89 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape as xml_escape
 
 from reportlab.lib.colors import Color
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Image as RLImage, PageBreak as RLPageBreak
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Spacer, Table as RLTable, TableStyle
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from ..errors import Diagnostic, SourceSpan
 from ..model import (Block, Callout, Citation, Contents, Document, Emphasis, Heading, Inline,
-                     LineBreak, ListBlock, ListKind, Masthead, PageBreak, Paragraph,
-                     ReferenceList, Strong, Table, Text, plain_text)
+                     LineBreak, Link, ListBlock, ListKind, Masthead, Only, PageBreak, Paragraph,
+                     ReferenceList, Strong, Swap, Table, Text, plain_text)
 from ..citation_style import format_reference
 from .theme import Theme
 
 
+def xml_escape(text: str) -> str:
+    """Text for ReportLab's paragraph markup (xml.sax.saxutils would import urllib, http, email)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def attribute(text: str) -> str:
+    return xml_escape(text).replace('"', "&quot;")
+
+
+PAGE_COUNT_FORM = "handoutsPageCount"
 NO_PADDING = [(side, (0, 0), (-1, -1), 0)
               for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")]
 
 
 class HeadingParagraph(RLParagraph):
-    """A heading that becomes a bookmark (and a contents entry when level is 1)."""
+    """A heading that becomes a bookmark (and a contents entry when `in_contents`)."""
 
-    def __init__(self, text: str, style, level: int, plain: str):
+    def __init__(self, text: str, style, level: int, plain: str, in_contents: bool = False):
         super().__init__(text, style)
         self.outline_level = level
         self.plain_text = plain
+        self.in_contents = in_contents
+
+
+class ListItemParagraph(RLParagraph):
+    """A list item's first paragraph with its bullet or number drawn in the indent.
+
+    ReportLab's own bulletText keeps 0.6 em after the marker, which takes room from
+    the first line of text; the marker column of the theme is what we want."""
+
+    marker: tuple[str, ParagraphStyle, float] | None = None  # text, font and colour of it, x
+
+    def draw(self):
+        if self.marker:  # first, so that text read out of the PDF has the marker before its item
+            text, marker_style, x = self.marker
+            self.canv.saveState()
+            self.canv.setFont(marker_style.fontName, self.style.fontSize)  # the item's own size
+            self.canv.setFillColor(marker_style.textColor)
+            self.canv.drawString(x, self.height - self.style.fontSize, text)
+            self.canv.restoreState()
+        super().draw()
+
+    def split(self, available_width, available_height):
+        parts = super().split(available_width, available_height)
+        if parts:
+            parts[0].marker = self.marker  # the rest of an item split across pages has no marker
+        return parts
+
+
+class PageNumber(Flowable):
+    """A page number known only when the layout is done: a form the canvas defines
+    at save time, drawn right-aligned."""
+
+    def __init__(self, form: str, style: ParagraphStyle):
+        super().__init__()
+        self.form, self.height, self.baseline = form, style.leading, style.leading - style.fontSize
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        return available_width, self.height
+
+    def draw(self):
+        self.canv.saveState()
+        self.canv.translate(self.width, self.baseline)  # on the first line of the title beside it
+        self.canv.doForm(self.form)
+        self.canv.restoreState()
 
 
 class TickBox(Flowable):
@@ -61,9 +115,27 @@ class Renderer:
     theme: Theme
     width: float
     problems: list[Diagnostic] = field(default_factory=list)
+    sizes: dict[str, float] = field(default_factory=dict)  # style name -> size, for every style drawn
 
     def __post_init__(self):
         self.numbers = self.document.reference_numbers()
+        self.contents_headings = _contents_headings(self.document.blocks)
+        self.contents_ids = {id(heading) for heading in self.contents_headings}
+        self._indented: dict[tuple[str, float, bool], ParagraphStyle] = {}
+
+    def style(self, name: str, indent: float = 0, tight: bool = False) -> ParagraphStyle:
+        """A theme style, moved right by `indent` points for list items (`tight`: no space
+        after, as between the items of a list); its size is recorded."""
+        base = self.theme.style(name)
+        self.sizes[name] = base.fontSize
+        if not indent and not tight:
+            return base
+        key = (name, indent, tight)
+        if key not in self._indented:
+            self._indented[key] = ParagraphStyle(
+                f"{name}+{indent:g}", parent=base, leftIndent=base.leftIndent + indent,
+                spaceAfter=0 if tight else base.spaceAfter)
+        return self._indented[key]
 
     # inline markup
 
@@ -88,6 +160,12 @@ class Renderer:
             return f'<font color="#{color}">\u00a0[{numbers}]</font>' if numbers else ""
         if isinstance(inline, LineBreak):
             return "<br/>"
+        if isinstance(inline, Link):
+            color = self.theme.style("citation").textColor.hexval()[2:]
+            return (f'<a href="{attribute(inline.target)}" color="#{color}">'
+                    f'{self.markup(inline.children, span)}</a>')
+        if isinstance(inline, Swap):
+            raise TypeError("audience swaps are resolved before drawing")
         raise TypeError(f"unknown inline {inline!r}")
 
     def text(self, text: str, span: SourceSpan) -> str:
@@ -99,8 +177,8 @@ class Renderer:
                 span, "font.missing-glyph", f"the font cannot draw {shown}; replace it with a plain character"))
         return xml_escape(text)
 
-    def paragraph(self, inlines, span: SourceSpan, style: str) -> RLParagraph:
-        paragraph = RLParagraph(self.markup(inlines, span), self.theme.style(style))
+    def paragraph(self, inlines, span: SourceSpan, style: str, indent: float = 0) -> RLParagraph:
+        paragraph = RLParagraph(self.markup(inlines, span), self.style(style, indent))
         paragraph.source_span = span
         if plain_text(inlines).rstrip().endswith(":"):
             paragraph.keepWithNext = 1  # a lead-in stays with the list it introduces
@@ -108,43 +186,60 @@ class Renderer:
 
     # blocks
 
-    def flowables(self, blocks: tuple[Block, ...], width: float, body_style: str = "body") -> list[Flowable]:
+    def flowables(self, blocks: tuple[Block, ...], width: float, body_style: str = "body",
+                  indent: float = 0) -> list[Flowable]:
         out: list[Flowable] = []
         for block in blocks:
             handler = HANDLERS[type(block)]
-            made = handler(self, block, width, body_style)
+            made = handler(self, block, width, body_style, indent)
             for flowable in made:
                 flowable.source_span = getattr(flowable, "source_span", block.span)
             out.extend(made)
         return out
 
-    def heading(self, block: Heading, width, body_style):
-        style = self.theme.style(f"heading.{min(block.level, 4)}")
+    def heading(self, block: Heading, width, body_style, indent):
+        style = self.style(f"heading.{min(block.level, 4)}", indent)
         plain = plain_text(block.inlines)
         return [HeadingParagraph(self.markup(block.inlines, block.span), style,
-                                 block.level - 1, plain)]
+                                 block.level - 1, plain, in_contents=id(block) in self.contents_ids)]
 
-    def paragraph_block(self, block: Paragraph, width, body_style):
-        return [self.paragraph(block.inlines, block.span, body_style)]
+    def paragraph_block(self, block: Paragraph, width, body_style, indent):
+        return [self.paragraph(block.inlines, block.span, body_style, indent)]
 
-    def list_block(self, block: ListBlock, width, body_style):
-        """One small table per item, so a list (and a box holding it) splits between items."""
+    def list_block(self, block: ListBlock, width, body_style, indent):
+        """Bulleted paragraphs, so a list (and a box holding it) splits between items;
+        a checklist's tick boxes are drawn beside each item."""
+        if block.kind is ListKind.CHECK:
+            return self._checklist(block, width, body_style)
         theme = self.theme
-        marker_width = theme.list_indent
-        pad_top = 3 if block.kind is ListKind.CHECK else 0
+        inner = indent + theme.list_indent
         items: list[Flowable] = []
         for number, item in enumerate(block.items, start=block.start):
-            if block.kind is ListKind.CHECK:
-                marker: Flowable = TickBox(theme.checkbox, theme.colors["ink"])
+            marker = f"{number}." if block.kind is ListKind.ORDERED else theme.bullet
+            first, rest = (item.blocks[0], item.blocks[1:]) if item.blocks else (Paragraph((), item.span), ())
+            if isinstance(first, Paragraph):
+                style = self.style(body_style, inner, tight=not rest)
+                paragraph = ListItemParagraph(self.markup(first.inlines, first.span), style)
+                paragraph.marker = (marker, self.style("list.marker"), style.leftIndent - theme.list_indent)
+                paragraph.source_span = first.span
+                items.append(paragraph)
             else:
-                text = f"{number}." if block.kind is ListKind.ORDERED else theme.bullet
-                marker = RLParagraph(text, theme.style("list.marker"))
-            row = [marker, self.flowables(item.blocks, width - marker_width, body_style)]
-            items.append(self.grid([row], [marker_width, width - marker_width],
-                                   [*NO_PADDING, ("TOPPADDING", (0, 0), (0, 0), pad_top)]))
+                rest = item.blocks
+            items.extend(self.flowables(rest, width, body_style, inner))
         return [*items, Spacer(1, 4)]
 
-    def callout(self, block: Callout, width, body_style):
+    def _checklist(self, block: ListBlock, width, body_style):
+        theme = self.theme
+        marker_width = theme.list_indent
+        items: list[Flowable] = []
+        for item in block.items:
+            row = [TickBox(theme.checkbox, theme.colors["ink"]),
+                   self.flowables(item.blocks, width - marker_width, body_style)]
+            items.append(self.grid([row], [marker_width, width - marker_width],
+                                   [*NO_PADDING, ("TOPPADDING", (0, 0), (0, 0), 3)]))
+        return [*items, Spacer(1, 4)]
+
+    def callout(self, block: Callout, width, body_style, indent):
         """A box of one row per block, so a long box splits between blocks and its
         title always travels with the first of them."""
         box = self.theme.box(block.kind)
@@ -152,7 +247,7 @@ class Renderer:
         inner = width - 2 * padding - box.bar_width
         content: list[Flowable] = []
         if block.title:
-            content.append(RLParagraph(self.markup(block.title, block.span), box.title))
+            content.append(RLParagraph(self.markup(block.title, block.span), self.style(box.title.name)))
         content.extend(self.flowables(block.blocks, inner, body_style=box.body.name))
         trim_trailing_space(content)
         if not content:
@@ -171,7 +266,7 @@ class Renderer:
         before = [Spacer(1, box.space_before)] if box.space_before else []
         return [*before, self.grid(rows, [width], commands, split_in_row=False), Spacer(1, 10)]
 
-    def table(self, block: Table, width, body_style):
+    def table(self, block: Table, width, body_style, indent):
         theme = self.theme
         columns = len(block.header)
         widths = _column_widths(block, width, theme.style("table.cell"), theme.style("table.header"),
@@ -198,15 +293,15 @@ class Renderer:
                                    ("VALIGN", (0, 0), (-1, -1), "TOP"), *commands]))
         return table
 
-    def page_break(self, block, width, body_style):
+    def page_break(self, block, width, body_style, indent):
         return [RLPageBreak()]
 
-    def references(self, block: ReferenceList, width, body_style):
-        style = self.theme.style("reference")
+    def references(self, block: ReferenceList, width, body_style, indent):
+        style = self.style("reference")
         return [RLParagraph(f"<bullet>{n}.</bullet>{self.text(format_reference(ref, block.short), ref.span)}", style)
                 for n, ref in enumerate(self.document.references, start=1)]
 
-    def masthead(self, block: Masthead, width, body_style):
+    def masthead(self, block: Masthead, width, body_style, indent):
         """The clinic's logo on the left; the QR code to the online copy on the right."""
         document, theme = self.document, self.theme
         if not document.logo and not document.online_url:
@@ -216,7 +311,7 @@ class Renderer:
             return [*logo, Spacer(1, 6)]
         qr_width = theme.qr_size + 6
         text_width = (width - qr_width) * 0.7
-        style = theme.style("masthead.url")
+        style = self.style("masthead.url")
         lines = [document.info.online_label,
                  *_break_at_slashes(document.online_url, style.fontName, style.fontSize, text_width - 6)]
         qr_code = _qr_code(document.online_url, theme.qr_size, theme.font_names["regular"])
@@ -226,12 +321,18 @@ class Renderer:
             [*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("RIGHTPADDING", (1, 0), (1, 0), 6)])
         return [table, Spacer(1, 6)]
 
-    def contents(self, block: Contents, width, body_style):
-        toc = TableOfContents(dotsMinLevel=0)
-        toc.levelStyles = [self.theme.style("contents.1")]
-        toc.tableStyle = TableStyle([("FONTNAME", (0, 0), (-1, -1), self.theme.font_names["regular"]),
-                                     ("VALIGN", (0, 0), (-1, -1), "TOP"), *NO_PADDING])
-        return [toc, Spacer(1, 8)]
+    def contents(self, block: Contents, width, body_style, indent):
+        """Each title after the contents, with its page number, in one layout pass."""
+        style = self.style("contents.1")
+        number_width = stringWidth("999", style.fontName, style.fontSize) + 6
+        rows = [[RLParagraph(self.markup(heading.inlines, heading.span), style),
+                 PageNumber(f"{PAGE_COUNT_FORM}-toc-{index}", style)]
+                for index, heading in enumerate(self.contents_headings)]
+        if not rows:
+            return []
+        return [self.grid(rows, [width - number_width, number_width],
+                          [*NO_PADDING, ("BOTTOMPADDING", (0, 0), (-1, -1), style.spaceAfter)]),
+                Spacer(1, 8)]
 
 
 HANDLERS: dict[type, Callable] = {
@@ -245,6 +346,25 @@ HANDLERS: dict[type, Callable] = {
     Contents: Renderer.contents,
     Masthead: Renderer.masthead,
 }
+
+
+def _contents_headings(blocks: tuple[Block, ...]) -> list[Heading]:
+    """The titles (level 1 headings) after a contents marker."""
+    after = False
+    found = []
+    for block in blocks:
+        if isinstance(block, Contents):
+            after = True
+        elif after and isinstance(block, Heading) and block.level == 1:
+            found.append(block)
+    return found
+
+
+def _unresolved(renderer: Renderer, block: Only, *_: object) -> list[Flowable]:
+    raise TypeError(f"'::: only' at {block.span} reached the renderer; compose selects an audience first")
+
+
+HANDLERS[Only] = _unresolved
 
 
 def _logo(data: bytes, max_width: float, max_height: float) -> Flowable:
