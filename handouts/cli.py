@@ -298,6 +298,7 @@ def list_topics(
 
 @app.command()
 def check(
+    topic: Annotated[Optional[list[str]], typer.Option("--topic", "-t", help="Check only this topic (repeatable); default: all.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
     content: ContentOption = [],  # noqa: B006
     templates: TemplatesOption = [],  # noqa: B006
@@ -314,9 +315,13 @@ def check(
     """
     from .quality import check_library  # noqa: PLC0415
 
-    library = _library(content, templates)
+    library = _library(content, templates, topics=topic)
     profile = _clinic(clinic)
-    report = _run(lambda: check_library(library, clinic=profile, workers=jobs))
+    unknown = sorted(set(topic or ()) - set(library.topic_ids()))
+    if unknown:
+        typer.echo(f"unknown topic '{unknown[0]}'; choose from: {', '.join(library.topic_ids())}", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
+    report = _run(lambda: check_library(library, clinic=profile, workers=jobs, topics=topic or None))
     if as_json:
         typer.echo(json.dumps(report.as_json(), indent=2, default=str))
     else:
