@@ -281,8 +281,8 @@ def _suggest(name: str, names: Iterable[str]) -> str:
 
 
 class _Validator:
-    def __init__(self, layer: Layer, collector: Collector):
-        self.layer, self.collector = layer, collector
+    def __init__(self, layer: Layer, collector: Collector, min_size: float = 0):
+        self.layer, self.collector, self.min_size = layer, collector, min_size
         self.refs: list[tuple[Path_, str, Any]] = []  # (path, kind, value) checked at the end
 
     def error(self, path: Path_, code: str, message: str) -> None:
@@ -365,6 +365,8 @@ class _Validator:
         for path, kind, value in self.refs:
             self.reference(path, kind, value, colors, own_styles)
         styles = self.inherit(own_styles, colors)
+        if self.min_size:
+            self.check_min_size(styles)
         if self.collector.errors:
             return None
         return self.build(sections, colors, styles, boxes)
@@ -416,6 +418,21 @@ class _Validator:
             resolve(name, ())
         return resolved
 
+    def check_min_size(self, styles: Mapping[str, dict[str, Any]]) -> None:
+        """Every style at `min_size` or more (large print), reported where its size is written."""
+        data = self.layer.data.get("styles", {})
+        for name, spec in styles.items():
+            size = spec.get("size", TextStyle.size)
+            if size >= self.min_size:
+                continue
+            origin, seen = name, set()
+            while origin not in seen and "size" not in (data.get(origin) or {}):
+                seen.add(origin)
+                origin = (data.get(origin) or {}).get("parent") or origin
+            self.error(("styles", origin, "size"), "theme.large-print",
+                       f"style '{name}' prints at {size:g} pt in large print; large print needs every text "
+                       f"at {self.min_size:g} pt or more: set its size in theme.{LARGE_PRINT}.yaml")
+
     def build(self, sections: dict[str, dict[str, Any]], colors: dict[str, str],
               styles: dict[str, dict[str, Any]], boxes: dict[str, dict[str, Any]]) -> ResolvedTheme:
         def color(value: str | None) -> str | None:
@@ -440,27 +457,12 @@ class _Validator:
         )
 
 
-def validate(layer: Layer, collector: Collector) -> ResolvedTheme | None:
+def validate(layer: Layer, collector: Collector, min_size: float = 0) -> ResolvedTheme | None:
     """Check every key, value and reference; None (with errors collected) if anything is wrong."""
     own = Collector()
-    result = _Validator(layer, own).run()
+    result = _Validator(layer, own, min_size).run()
     collector.extend(own.diagnostics)
     return result
-
-
-def check_large_print(theme: ResolvedTheme, layer: Layer, collector: Collector) -> None:
-    """Every style at 16 pt or more once the large-print overlays are laid on."""
-    for name, style in theme.styles.items():
-        if style.size < MIN_LARGE_PRINT_SIZE:
-            origin = name
-            seen = set()
-            while origin not in seen and "size" not in (_get(layer.data, ("styles", origin)) or {}):
-                seen.add(origin)
-                origin = (_get(layer.data, ("styles", origin)) or {}).get("parent") or origin
-            collector.error(layer.where("styles", origin, "size"), "theme.large-print",
-                            f"style '{name}' prints at {style.size:g} pt in large print; large print needs "
-                            f"every text at {MIN_LARGE_PRINT_SIZE:g} pt or more: set its size in "
-                            f"theme.{LARGE_PRINT}.yaml")
 
 
 # --- the theme a library holds ------------------------------------------------------
@@ -513,9 +515,7 @@ def read_layers(layers: Iterable[tuple[str, Layer]], collector: Collector) -> Th
                                 f"unknown theme overlay 'theme.{name}.yaml'; the overlay is theme.{LARGE_PRINT}.yaml")
                 break
     layered = merge(base, overlays.get(LARGE_PRINT, EMPTY))
-    large = validate(layered, collector)  # the base's own problems are reported once
-    if large is not None:
-        check_large_print(large, layered, collector)
+    validate(layered, collector, MIN_LARGE_PRINT_SIZE)  # the base's own problems are reported once
     if len(collector.errors) > before:
         return None
     source = ThemeSource(base, overlays)
