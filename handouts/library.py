@@ -19,7 +19,7 @@ import yaml
 
 from .errors import Collector, SourceSpan
 from .model import Audience, Library, Packet, Reference, SourceLine, TopicMeta, TopicSource
-from .theme_schema import Layer, ThemeSource, key_lines
+from .theme_schema import ThemeSource, layer_from_node
 from .theme_schema import read_layers as read_theme_layers
 
 TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -332,10 +332,17 @@ def read_theme(template_dirs: Sequence[Path], collector: Collector) -> ThemeSour
         for path in sorted(template_dir.glob("theme*.yaml")):
             overlay = path.name[len("theme."):-len(".yaml")] if path.name != "theme.yaml" else ""
             text = read_text(path, collector)
+            if text is None:
+                continue
             shown = display_path(path)
-            loaded = load_yaml_mapping(text, shown, collector) if text is not None else None
-            if loaded is not None:  # parsed again as nodes for the line of every nested key
-                layers.append((overlay, Layer(loaded[0], key_lines(yaml.compose(text, Loader=_Loader), shown))))
+            try:
+                node = yaml.compose(text, Loader=_Loader)
+            except yaml.YAMLError:
+                node = None
+            if isinstance(node, yaml.MappingNode):  # nodes keep the line of every nested key
+                layers.append((overlay, layer_from_node(node, shown, collector)))
+            else:
+                load_yaml_mapping(text, shown, collector)  # says what is wrong and where
     return read_theme_layers(layers, collector)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -64,9 +65,12 @@ def merge(base: Layer, over: Layer) -> Layer:
             return out
         return b
 
+    if not base.data:
+        return over
     data = merged(base.data, over.data, ())
     replaced = {p for p in over.spans if not isinstance(_get(over.data, p), dict)}
-    spans = {p: s for p, s in base.spans.items() if not any(p[:len(r)] == r for r in replaced)}
+    spans = {p: s for p, s in base.spans.items()
+             if not any(p[:end] in replaced for end in range(1, len(p)))}  # keys under a replaced value
     spans.update(over.spans)
     return Layer(data, spans)
 
@@ -77,20 +81,45 @@ def _get(data: Any, path: Path_) -> Any:
     return data
 
 
-def key_lines(node: Any, path: str, first_line: int = 1) -> dict[Path_, SourceSpan]:
-    """The line of every key of a composed YAML mapping node, nested keys included."""
+SCALARS: dict[str, Callable[[str], Any]] = {  # the common plain scalars, converted quickly
+    "tag:yaml.org,2002:str": str, "tag:yaml.org,2002:int": int, "tag:yaml.org,2002:float": float,
+}
+
+
+def layer_from_node(node: Any, path: str, collector: Collector, first_line: int = 1) -> Layer:
+    """Theme data and the line of every key, nested keys included, from a composed YAML mapping."""
+    from yaml.constructor import SafeConstructor  # noqa: PLC0415
+
+    constructor = SafeConstructor()
     spans: dict[Path_, SourceSpan] = {}
 
-    def walk(node: Any, prefix: Path_) -> None:
-        if type(node).__name__ != "MappingNode":
-            return
-        for key_node, value_node in node.value:
-            key = (*prefix, str(key_node.value))
-            spans[key] = SourceSpan(path, first_line + key_node.start_mark.line)
-            walk(value_node, key)
+    def value(node: Any, prefix: Path_) -> Any:
+        kind = type(node).__name__
+        if kind == "MappingNode":
+            data: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                span = SourceSpan(path, first_line + key_node.start_mark.line)
+                if key in data:
+                    collector.error(span, "yaml.duplicate-key", f"'{key}' is given twice "
+                                    f"(first on line {spans[(*prefix, key)].line}); keep one")
+                spans[(*prefix, key)] = span
+                data[key] = value(value_node, (*prefix, key))
+            return data
+        if kind == "SequenceNode":
+            return [value(item, prefix) for item in node.value]
+        return scalar(node)
 
-    walk(node, ())
-    return spans
+    def scalar(node: Any) -> Any:
+        plain = SCALARS.get(node.tag)
+        if plain is not None:
+            try:
+                return plain(node.value)
+            except ValueError:
+                pass
+        return constructor.construct_object(node)  # 0x1f, 1_000, .inf, yes/no and the like
+
+    return Layer(value(node, ()), spans)
 
 
 # --- the schema ---------------------------------------------------------------
@@ -256,6 +285,7 @@ REQUIRED_BOXES = ("note",)
 HINTS = {"large_print": "large print is now the overlay theme.large-print.yaml beside theme.yaml"}
 
 
+@cache
 def font_dir() -> Path:
     """ReportLab's font folder, found without importing ReportLab."""
     import importlib.util  # noqa: PLC0415

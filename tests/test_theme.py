@@ -54,6 +54,9 @@ def build(cli, content, tmp_path, templates, *args):
     ("fonts:\n  bold: Verra.ttf\n", 2,
      "fonts.bold 'Verra.ttf' is not a font shipped with ReportLab; did you mean 'Vera.ttf'? [theme.value]"),
     ("large_print:\n  scale: 2\n", 1, "large print is now the overlay theme.large-print.yaml"),
+    ("styles:\n  body: {size: 15}\n  body: {size: 16}\n", 3,
+     "'body' is given twice (first on line 2); keep one [yaml.duplicate-key]"),
+    ("styles:\n  body: {size: 15\n", 3, "this is not valid YAML"),
 ])
 def test_bad_theme_value_exits_1_naming_theme_yaml_line(cli, content, tmp_path, theme, line, expected):
     templates = theme_folder(tmp_path, theme)
