@@ -57,17 +57,14 @@ EMPTY = Layer({}, {})
 def merge(base: Layer, over: Layer) -> Layer:
     """`over` laid on `base`: mappings merge key by key, any other value replaces."""
 
-    def merged(a: Any, b: Any, path: Path_) -> Any:
+    def merged(a: Any, b: Any) -> Any:
         if isinstance(a, dict) and isinstance(b, dict):
-            out = dict(a)
-            for key, value in b.items():
-                out[key] = merged(a.get(key), value, (*path, key)) if key in a else value
-            return out
+            return {**a, **{key: merged(a[key], value) if key in a else value for key, value in b.items()}}
         return b
 
     if not base.data:
         return over
-    data = merged(base.data, over.data, ())
+    data = merged(base.data, over.data)
     replaced = {p for p in over.spans if not isinstance(_get(over.data, p), dict)}
     spans = {p: s for p, s in base.spans.items()
              if not any(p[:end] in replaced for end in range(1, len(p)))}  # keys under a replaced value
@@ -201,12 +198,12 @@ class ResolvedTheme:
     masthead: Masthead
 
 
-# A field checker returns the value, or None after reporting a problem.
-Check = Callable[[Any, str], "tuple[Any, str | None]"]
+# A field check returns (the value, None), or (None, what is wrong with it).
+Check = Callable[[Any], "tuple[Any, str | None]"]
 
 
 def _number(minimum: float, strict: bool) -> Check:
-    def check(value: Any, _: str) -> tuple[Any, str | None]:
+    def check(value: Any) -> tuple[Any, str | None]:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return None, f"should be a number, not {_shown(value)}"
         if value < minimum or (strict and value == minimum):
@@ -218,27 +215,27 @@ def _number(minimum: float, strict: bool) -> Check:
 POSITIVE, NOT_NEGATIVE = _number(0, True), _number(0, False)
 
 
-def _text(value: Any, _: str) -> tuple[Any, str | None]:
+def _text(value: Any) -> tuple[Any, str | None]:
     if not isinstance(value, str) or not value:
         return None, f"should be text, not {_shown(value)}"
     return value, None
 
 
-def _flag(value: Any, _: str) -> tuple[Any, str | None]:
+def _flag(value: Any) -> tuple[Any, str | None]:
     if not isinstance(value, bool):
         return None, f"should be true or false, not {_shown(value)}"
     return value, None
 
 
 def _choice(*choices: str) -> Check:
-    def check(value: Any, _: str) -> tuple[Any, str | None]:
+    def check(value: Any) -> tuple[Any, str | None]:
         if value not in choices:
             return None, f"is {_shown(value)}; use {' or '.join(choices)}"
         return value, None
     return check
 
 
-def _hex(value: Any, _: str) -> tuple[Any, str | None]:
+def _hex(value: Any) -> tuple[Any, str | None]:
     if value is None:
         return None, 'is empty; write the colour in quotes, e.g. "#1a1a1a" (an unquoted # starts a comment)'
     if not isinstance(value, str) or not HEX.fullmatch(value):
@@ -246,7 +243,7 @@ def _hex(value: Any, _: str) -> tuple[Any, str | None]:
     return value, None
 
 
-def _font_file(value: Any, _: str) -> tuple[Any, str | None]:
+def _font_file(value: Any) -> tuple[Any, str | None]:
     if not isinstance(value, str) or not value.endswith(".ttf"):
         return None, f"is {_shown(value)}; name a TrueType file such as Vera.ttf"
     if not (font_dir() / value).is_file():
@@ -340,7 +337,7 @@ class _Validator:
                     self.refs.append((where, check, value))
                     values[key] = value
                 continue
-            checked, problem = check(value, key)
+            checked, problem = check(value)
             if problem:
                 self.error(where, "theme.value", f"{self.name(where)} {problem}")
             else:
@@ -380,7 +377,7 @@ class _Validator:
                     for name, schema in SECTIONS.items() if name in data}
         colors = dict(self.mapping(("colors",), data.get("colors", {}), "a mapping"))
         for name, value in colors.items():  # a bad value is reported once, not at every use
-            _, problem = _hex(value, name)
+            _, problem = _hex(value)
             if problem:
                 self.error(("colors", name), "theme.colour", f"colour '{name}' {problem}")
         own_styles = {name: self.fields(("styles", name), self.mapping(("styles", name), spec or {}, "a mapping"),
@@ -394,7 +391,7 @@ class _Validator:
         self.names_exist(("boxes",), "box", boxes, REQUIRED_BOXES, "boxes" in data)
         for path, kind, value in self.refs:
             self.reference(path, kind, value, colors, own_styles)
-        styles = self.inherit(own_styles, colors)
+        styles = self.inherit(own_styles)
         if self.min_size:
             self.check_min_size(styles)
         if self.collector.errors:
@@ -417,13 +414,13 @@ class _Validator:
         if isinstance(value, str) and (value in colors or HEX.fullmatch(value)):
             return
         if value is None or (isinstance(value, str) and value.startswith("#")):
-            _, problem = _hex(value, "")
+            _, problem = _hex(value)
             self.error(path, "theme.colour", f"{self.name(path)} {problem}")
         else:
             self.error(path, "theme.reference", f"{self.name(path)} names the colour {_shown(value)}, which is "
                        f"not in colors: and not \"#rrggbb\"{_suggest(str(value), colors)}")
 
-    def inherit(self, own: Mapping[str, dict[str, Any]], colors: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    def inherit(self, own: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
         resolved: dict[str, dict[str, Any]] = {}
         reported: set[frozenset[str]] = set()
 
