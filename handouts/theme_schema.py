@@ -503,6 +503,10 @@ class ThemeSource:
     overlays: Mapping[str, Layer]
     _resolved: dict[tuple[bool, str | None], ResolvedTheme] = field(default_factory=dict, repr=False)
 
+    def where(self, *path: str) -> SourceSpan | None:
+        """The file and line that set a value of the base theme, e.g. where("styles", "body", "color")."""
+        return self.base.where(*path)
+
     def resolve(self, large_print: bool = False, accent: str | None = None) -> ResolvedTheme:
         """The theme with the large-print overlay and the clinic's accent laid on, as asked."""
         key = (large_print, accent)

@@ -6,6 +6,7 @@ import pypdf
 import pytest
 
 from handouts.errors import Collector
+from handouts.html import stylesheet
 from handouts.library import load_library, read_theme, shipped_dir
 
 from .conftest import files_under
@@ -175,3 +176,16 @@ def test_large_print_has_no_text_under_16_pt(cli, content, tmp_path):
     assert 18 in sizes and 16 in sizes  # body at 18 pt; footer, header, references at 16 pt
     reference_sizes = {size for size, text in runs if text.startswith("1.") or "Cochrane" in text}
     assert reference_sizes and min(reference_sizes) >= 16
+
+
+def test_the_web_stylesheet_reads_the_resolved_theme(content, tmp_path):
+    templates = theme_folder(tmp_path, 'colors:\n  muted: "#333333"\nstyles:\n  heading.2: {size: 19}\n')
+    source = load_library([content], [templates], shipped_content=False).theme
+    assert source.where("colors", "muted") == source.where("colors", "muted", "x")
+    assert str(source.where("styles", "heading.2", "size")).endswith("templates/theme.yaml:4")
+    plain, large = stylesheet(source.resolve()), stylesheet(source.resolve(large_print=True))
+    accent = stylesheet(source.resolve(accent="#5a2d82"))
+    assert "h2 { font-size: 19pt;" in plain and ".citation { color: #333333; }" in plain
+    assert "body { font-family" in large and "font-size: 18pt; line-height: 1.50;" in large
+    assert "footer, .references, .box-fine-print { font-size: 16pt;" in large
+    assert "h1 { font-size: 24pt; line-height: 1.21; color: #5a2d82;" in accent
