@@ -202,17 +202,22 @@ class ResolvedTheme:
 Check = Callable[[Any], "tuple[Any, str | None]"]
 
 
-def _number(minimum: float, strict: bool) -> Check:
+def _number(minimum: float, strict: bool, maximum: float = float("inf")) -> Check:
     def check(value: Any) -> tuple[Any, str | None]:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
             return None, f"should be a number, not {_shown(value)}"
         if value < minimum or (strict and value == minimum):
             return None, f"is {value:g}; it must be {'more than' if strict else 'at least'} {minimum:g}"
+        if value > maximum:
+            return None, f"is {value:g}; it must be at most {maximum:g}"
         return float(value), None
     return check
 
 
-POSITIVE, NOT_NEGATIVE = _number(0, True), _number(0, False)
+# Lengths in mm on the page: beyond these the text frame of an A4 or Letter page has no room left.
+MARGIN, BAND, LENGTH = _number(0, True, 40), _number(0, False, 40), _number(0, True, 60)
+# Points: a letter-sized line fits, and a table cell or box keeps room for its text.
+SIZE, SPACE, PADDING = _number(0, True, 72), _number(0, False, 72), _number(0, False, 20)
 
 
 def _text(value: Any) -> tuple[Any, str | None]:
@@ -255,20 +260,20 @@ def _font_file(value: Any) -> tuple[Any, str | None]:
 COLOR_REF, NULLABLE_COLOR, STYLE_REF = "colour", "colour or null", "style"  # checked once all is read
 
 SECTIONS: dict[str, dict[str, Check | str]] = {
-    "page": {"margin": POSITIVE, "header_height": NOT_NEGATIVE, "footer_height": NOT_NEGATIVE},
+    "page": {"margin": MARGIN, "header_height": BAND, "footer_height": BAND},
     "fonts": {face: _font_file for face in FACES},
-    "lists": {"indent": POSITIVE, "checkbox": POSITIVE, "bullet": _text},
-    "tables": {"grid": COLOR_REF, "blank_row_height": POSITIVE, "padding": NOT_NEGATIVE},
-    "masthead": {"logo_height": POSITIVE, "logo_width": POSITIVE, "qr_size": POSITIVE},
+    "lists": {"indent": LENGTH, "checkbox": LENGTH, "bullet": _text},
+    "tables": {"grid": COLOR_REF, "blank_row_height": SIZE, "padding": PADDING},
+    "masthead": {"logo_height": LENGTH, "logo_width": LENGTH, "qr_size": LENGTH},
 }
 STYLE_FIELDS: dict[str, Check | str] = {
-    "parent": STYLE_REF, "font": _choice(*FACES), "size": POSITIVE, "leading": POSITIVE,
-    "space_before": NOT_NEGATIVE, "space_after": NOT_NEGATIVE, "color": COLOR_REF,
-    "align": _choice("left", "right"), "hanging_indent": NOT_NEGATIVE, "split_long_words": _flag,
+    "parent": STYLE_REF, "font": _choice(*FACES), "size": SIZE, "leading": _number(0, True, 100),
+    "space_before": SPACE, "space_after": SPACE, "color": COLOR_REF,
+    "align": _choice("left", "right"), "hanging_indent": SPACE, "split_long_words": _flag,
 }
 BOX_FIELDS: dict[str, Check | str] = {
-    "background": NULLABLE_COLOR, "bar": NULLABLE_COLOR, "bar_width": NOT_NEGATIVE,
-    "title": STYLE_REF, "body": STYLE_REF, "space_before": NOT_NEGATIVE,
+    "background": NULLABLE_COLOR, "bar": NULLABLE_COLOR, "bar_width": PADDING,
+    "title": STYLE_REF, "body": STYLE_REF, "space_before": SPACE,
 }
 BOX_REQUIRED = ("title", "body")
 NAMED = ("colors", "styles", "boxes")

@@ -28,6 +28,8 @@ def build(cli, content, tmp_path, templates, *args):
 @pytest.mark.parametrize("theme, line, expected", [
     ("styles:\n  body: {size: 0}\n", 2,
      "style 'body' size is 0; it must be more than 0 [theme.value]"),
+    ("page:\n  margin: 200\n", 2, "page.margin is 200; it must be at most 40 [theme.value]"),
+    ("tables:\n  padding: 900\n", 2, "tables.padding is 900; it must be at most 20 [theme.value]"),
     ("styles:\n  body: {size: big}\n", 2, "style 'body' size should be a number, not 'big' [theme.value]"),
     ("page:\n  margin: 16\n  heder_height: 8\n", 3,
      "unknown key 'heder_height' in page; did you mean 'header_height'? [theme.unknown-key]"),
