@@ -3,7 +3,7 @@
 ReportLab cannot tag a PDF for screen readers, so the web copy is the
 accessible version: real headings, lists, table headers, a language, and
 numbered references that citations link to. Like the PDF renderer it never
-reads files: it takes a Document and theme data and returns text.
+reads files: it takes a Document and the theme and returns text.
 """
 
 from __future__ import annotations
@@ -11,23 +11,21 @@ from __future__ import annotations
 import base64
 import re
 from html import escape
-from typing import Any
 
 from .model import (Block, Callout, Citation, Contents, Document, Emphasis, Heading, Inline,
                     LineBreak, Link, ListBlock, ListKind, Masthead, Only, PageBreak, Paragraph,
                     ReferenceList, RenderOptions, Strong, Swap, Table, Text, plain_text)
 from .citation_style import format_reference
 from .rendered import Rendered
-from .styles import resolve_styles
+from .theme_schema import ResolvedTheme, ThemeSource
 
 
-def render_html_file(document: Document, theme_data: dict[str, Any],
+def render_html_file(document: Document, theme: ThemeSource,
                      options: RenderOptions = RenderOptions()) -> Rendered:
-    return Rendered(render_html(document, theme_data, options).encode("utf-8"))
+    return Rendered(render_html(document, theme, options).encode("utf-8"))
 
 
-def render_html(document: Document, theme_data: dict[str, Any],
-                options: RenderOptions = RenderOptions()) -> str:
+def render_html(document: Document, theme: ThemeSource, options: RenderOptions = RenderOptions()) -> str:
     """The whole page as text; styles come from the same theme as the PDF."""
     page = _Page(document)
     info = document.info
@@ -42,7 +40,7 @@ def render_html(document: Document, theme_data: dict[str, Any],
 <meta name="author" content="{escape(info.author)}">
 <meta name="generator" content="handouts">
 <style>
-{stylesheet(theme_data, options.accent)}
+{stylesheet(theme.resolve(options.large_print, options.accent))}
 </style>
 </head>
 <body>
@@ -56,18 +54,16 @@ def render_html(document: Document, theme_data: dict[str, Any],
 """
 
 
-def stylesheet(theme: dict[str, Any], accent: str | None = None) -> str:
-    """CSS from theme.yaml: the colours, sizes and boxes the PDF uses."""
-    colors = {**theme["colors"], **({"accent": accent} if accent else {})}
+def stylesheet(theme: ResolvedTheme) -> str:
+    """CSS from the resolved theme: the colours, sizes and boxes the PDF uses."""
+    colors, styles = theme.colors, theme.styles
 
-    def color(name: str | None) -> str:
-        return colors.get(name, name) if name and name != "null" else "transparent"
-
-    styles = resolve_styles(theme["styles"])
+    def color(value: str | None) -> str:
+        return colors.get(value, value) if value else "transparent"
 
     def size(style: str) -> str:
         spec = styles[style]
-        return f"font-size: {spec.get('size', 14)}pt; line-height: {spec.get('leading', 21) / spec.get('size', 14):.2f};"
+        return f"font-size: {spec.size:g}pt; line-height: {spec.leading / spec.size:.2f};"
 
     rules = [
         f"body {{ font-family: 'Bitstream Vera Sans', 'DejaVu Sans', Verdana, sans-serif; {size('body')} "
@@ -77,12 +73,12 @@ def stylesheet(theme: dict[str, Any], accent: str | None = None) -> str:
         f"h3, h4 {{ {size('heading.3')} margin: 0.6em 0 0.2em; }}",
         f"header, footer, .audience {{ color: {color('muted')}; font-weight: bold; }}",
         f"header {{ border-bottom: 1px solid {color('rule')}; }} footer {{ border-top: 1px solid {color('rule')}; }}",
-        "footer, .references, .box-fine-print { font-size: 10pt; font-weight: normal; }",
+        f"footer, .references, .box-fine-print {{ font-size: {styles['reference'].size:g}pt; font-weight: normal; }}",
         "p { margin: 0 0 0.4em; } ul, ol { margin: 0 0 0.5em; padding-left: 1.6em; }",
         ".box { padding: 0.5em 0.8em; margin: 0 0 0.7em; }",
         ".box-title { font-size: 1em; margin: 0 0 0.2em; color: inherit; }",
         "ul.checklist { list-style: none; padding-left: 0; } ul.checklist input { width: 1em; height: 1em; margin-right: 0.5em; }",
-        f"table {{ border-collapse: collapse; width: 100%; }} th, td {{ border: 1px solid {color(theme['tables']['grid'])}; "
+        f"table {{ border-collapse: collapse; width: 100%; }} th, td {{ border: 1px solid {color(theme.tables.grid)}; "
         f"padding: 0.2em 0.4em; text-align: left; vertical-align: top; }} th {{ background: {color('table.header')}; }}",
         "td.blank { height: 1.6em; }",
         f"a {{ color: {color('accent')}; }} .citation {{ color: {color('muted')}; }}",
@@ -90,9 +86,9 @@ def stylesheet(theme: dict[str, Any], accent: str | None = None) -> str:
         "@media print { .page-break { break-after: page; } body { max-width: none; } }",
         ".page-break { border: 0; }",
     ]
-    for kind, box in theme["boxes"].items():
-        rules.append(f".box-{kind} {{ background: {color(box.get('background'))}; "
-                     f"border-left: {box.get('bar_width', 0)}pt solid {color(box.get('bar'))}; }}")
+    for kind, box in theme.boxes.items():
+        rules.append(f".box-{kind} {{ background: {color(box.background)}; "
+                     f"border-left: {box.bar_width:g}pt solid {color(box.bar)}; }}")
     return "\n".join(rules)
 
 

@@ -19,6 +19,8 @@ import yaml
 
 from .errors import Collector, SourceSpan, display_path
 from .model import Audience, Library, Packet, Reference, TopicMeta, TopicSource
+from .theme_schema import ThemeSource, layer_from_node
+from .theme_schema import read_layers as read_theme_layers
 
 TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LANGUAGE = re.compile(r"^[a-z]{2}$")
@@ -320,14 +322,25 @@ def read_packets(paths: Sequence[Path], collector: Collector) -> dict[str, Packe
     return packets
 
 
-def read_theme(template_dirs: Sequence[Path], collector: Collector) -> dict[str, Any]:
-    for template_dir in reversed(template_dirs):
-        path = template_dir / "theme.yaml"
-        if path.is_file():
-            loaded = load_yaml_file(path, collector)
-            return loaded[0] if loaded else {}
-    collector.error(None, "theme.missing", "no theme.yaml in any templates folder")
-    return {}
+def read_theme(template_dirs: Sequence[Path], collector: Collector) -> ThemeSource | None:
+    """theme.yaml and its overlays (theme.<name>.yaml) from every folder, stacked and validated."""
+    layers = []
+    for template_dir in template_dirs:
+        for path in sorted(template_dir.glob("theme*.yaml")):
+            overlay = path.name[len("theme."):-len(".yaml")] if path.name != "theme.yaml" else ""
+            text = read_text(path, collector)
+            if text is None:
+                continue
+            shown = display_path(path)
+            try:
+                node = yaml.compose(text, Loader=_Loader)
+            except yaml.YAMLError:
+                node = None
+            if isinstance(node, yaml.MappingNode):  # nodes keep the line of every nested key
+                layers.append((overlay, layer_from_node(node, shown, collector)))
+            else:
+                load_yaml_mapping(text, shown, collector)  # says what is wrong and where
+    return read_theme_layers(layers, collector)
 
 
 def existing(dirs: Sequence[Path], name: str) -> list[Path]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 from .errors import Diagnostic, SourceSpan
+from .theme_schema import ThemeSource
 
 
 class Audience(str, enum.Enum):
@@ -261,7 +262,7 @@ class Library:
     bibliography: dict[str, Reference]
     strings: dict[str, dict[str, Any]]
     packets: dict[str, Packet]
-    theme: dict[str, Any]
+    theme: ThemeSource | None  # None only while a library with errors is being read
     template_dirs: tuple[str, ...]
     content_dirs: tuple[str, ...]
     warnings: tuple[Diagnostic, ...] = ()

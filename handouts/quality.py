@@ -280,11 +280,13 @@ def _print(variant: VariantReport, library: Library, topic: TopicSource, audienc
             return
         assert facts is not None
         where = f"on {size.value}{' in large print' if large_print else ''}"
-        min_size = MIN_LARGE_PRINT_SIZE if large_print else MIN_BODY_SIZE
-        if facts.smallest_body_text < min_size:
+        # large print: every character at least 16 pt (RNIB, UKAAF); otherwise the body at least 12 pt
+        smallest, min_size = ((facts.smallest_text, MIN_LARGE_PRINT_SIZE) if large_print
+                              else (facts.smallest_body_text, MIN_BODY_SIZE))
+        if smallest < min_size:
             variant.fail()
-            collector.error(span, "print.text-size", f"{audience.value}: text at {facts.smallest_body_text:g} pt "
-                            f"{where}; body text must be at least {min_size:g} pt")
+            collector.error(span, "print.text-size", f"{audience.value}: text at {smallest:g} pt {where}; "
+                            f"{'all' if large_print else 'body'} text must be at least {min_size:g} pt")
         unembedded = sorted(name for name, embedded in facts.fonts if not embedded)
         if unembedded:
             variant.fail()
