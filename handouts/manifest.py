@@ -24,7 +24,7 @@ def entry(library: Library, job: Job, path: Path, out_dir: Path, data: bytes,
         meta = library.topics[(topic_id, job.language)].meta
         topics.append({"id": meta.id, "version": meta.version,
                        "last_reviewed": meta.last_reviewed.isoformat(),
-                       "next_review_due": meta.next_review_due.isoformat(), "reviewer": meta.reviewer})
+                       "next_review_due": meta.next_review_due.isoformat(), "evidence_checked_by": meta.evidence_checked_by})
     return {
         "file": path.relative_to(out_dir.resolve()).as_posix(),
         "format": path.suffix.lstrip("."),
