@@ -26,6 +26,7 @@ from .library import display_path
 from .markup import escape, parse_blocks, select_audience, split_parts
 from .model import (Audience, Citation, Clinic, Document, DocumentInfo, Library, PageSize,
                     Reference, SourceLine, TopicSource)
+from . import review
 from .validate import walk_inlines
 
 _MARK = "\x1a"
@@ -283,7 +284,8 @@ def compose_catalogue(library: Library, language: str, clinic: Clinic | None = N
                 rows.append({"title": strip_markup(_for_audience(meta.title, audience)),
                              "audience": strings["audience_names"][audience.value], "id": meta.id,
                              "version": meta.version,
-                             "reviewed": format_date(meta.last_reviewed, strings)})
+                             "reviewed": format_date(meta.last_reviewed, strings),
+                             "review": strings["review_states"][review.review_state(meta, review.today())]})
         count += len(rows)
         name = library.strings.get(lang, strings).get("language_name", lang)
         languages.append({"name": name, "rows": rows})
