@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,6 +33,8 @@ class BuildRequest:
     large_print: bool = False
     duplex: bool = False
     html: bool = False  # also write an accessible web page beside each PDF
+    allow_overdue: bool = False  # make handouts past their review date, marked as overdue
+    today: dt.date | None = None  # the day review dates are judged against; default: today
 
     @property
     def formats(self) -> tuple[str, ...]:
@@ -42,6 +46,14 @@ class BuiltFile:
     path: Path
     job: Job
     size: int
+    reused: bool = False  # an identical file was already there, so it was left as it was
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _usage(message: str) -> UsageError:
@@ -125,12 +137,20 @@ def output_path(out_dir: Path, job: Job) -> Path:
     return inside(out_dir, *folder, job.file_name)
 
 
-def compose_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = None) -> list[Document]:
+def _with_status(document: Document, status_line: str) -> Document:
+    if not status_line:
+        return document
+    return dataclasses.replace(document, info=dataclasses.replace(document.info, status_line=status_line))
+
+
+def compose_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = None,
+                status_lines: Sequence[str] = ()) -> list[Document]:
     """Compose every job, collecting every problem before failing once."""
     collector, documents = Collector(), []
-    for job in jobs:
+    for index, job in enumerate(jobs):
         try:
-            documents.append(compose(library, job, clinic))
+            documents.append(_with_status(compose(library, job, clinic),
+                                          status_lines[index] if status_lines else ""))
         except UsageError:
             raise
         except Exception as error:  # noqa: BLE001 - only our own errors carry diagnostics
@@ -146,16 +166,16 @@ Outputs = dict[str, bytes]  # file suffix -> contents
 
 def make_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = None, workers: int = 1,
              progress: Callable[[int], None] | None = None,
-             formats: tuple[str, ...] = ("pdf",)) -> list[Outputs]:
+             formats: tuple[str, ...] = ("pdf",), status_lines: Sequence[str] = ()) -> list[Outputs]:
     """Compose and render every job; in worker processes when there is enough work to share.
 
     Every composition problem is collected before failing once, as in `compose_all`.
     """
     workers = max(1, min(workers, len(jobs)))
-    shared = _Shared(library, tuple(jobs), clinic, formats)
+    shared = _Shared(library, tuple(jobs), clinic, formats, tuple(status_lines))
     if workers == 1 or len(jobs) < 4:
         results = []
-        for index, document in enumerate(compose_all(library, jobs, clinic)):
+        for index, document in enumerate(compose_all(library, jobs, clinic, status_lines)):
             results.append(_outputs(document, shared, jobs[index]))
             if progress:
                 progress(index)
@@ -191,6 +211,7 @@ class _Shared:
     jobs: tuple[Job, ...]
     clinic: Clinic | None
     formats: tuple[str, ...]
+    status_lines: tuple[str, ...] = ()
 
 
 _WORKER: list[_Shared] = []  # set in each worker by _start_worker, never before forking
@@ -210,7 +231,8 @@ def _make_one(index: int) -> tuple[Outputs | None, list]:
     """In a worker: compose and render one job; composition problems come back as data."""
     shared = _WORKER[0]
     try:
-        document = compose(shared.library, shared.jobs[index], shared.clinic)
+        document = _with_status(compose(shared.library, shared.jobs[index], shared.clinic),
+                                shared.status_lines[index] if shared.status_lines else "")
     except UsageError:
         raise
     except Exception as error:  # noqa: BLE001 - only our own errors carry diagnostics
@@ -222,20 +244,37 @@ def _make_one(index: int) -> tuple[Outputs | None, list]:
 
 def build(library: Library, request: BuildRequest, out_dir: Path | str = "output",
           clinic: Clinic | None = None, progress: Callable[[Job], None] | None = None,
-          workers: int = 1) -> list[BuiltFile]:
-    """Compose and render everything first; only then write the PDFs."""
+          workers: int = 1, warn: Callable[[Diagnostic], None] | None = None) -> list[BuiltFile]:
+    """Compose and render everything first; only then write the PDFs.
+
+    Before anything is drawn, review dates and (with a profile that requires it)
+    approvals are checked for every job: an overdue or unapproved handout stops
+    the whole build, naming each one. Warnings (reviews due soon) go to `warn`.
+    """
+    from .governance import govern  # noqa: PLC0415
+
     out_dir = Path(out_dir)
     jobs = plan(library, request)
+    from . import review  # noqa: PLC0415
+
+    governed = govern(library, jobs, clinic, request.today or review.today(), request.allow_overdue)
+    for warning in governed.warnings:
+        if warn:
+            warn(warning)
     paths = [output_path(out_dir, job) for job in jobs]
     made = make_all(library, jobs, clinic, workers,
-                    (lambda index: progress(jobs[index])) if progress else None, formats=request.formats)
+                    (lambda index: progress(jobs[index])) if progress else None, formats=request.formats,
+                    status_lines=governed.status_lines)
     built, entries = [], []
     for job, path, outputs in zip(jobs, paths, made):
         for suffix, data in outputs.items():
             target = path.with_suffix(suffix)
-            write_atomic(target, data)
-            built.append(BuiltFile(target, job, len(data)))
-            entries.append(manifest_entry(library, job, target, out_dir, data, clinic))
+            reused = _same_bytes(target, data)
+            if not reused:
+                write_atomic(target, data)
+            built.append(BuiltFile(target, job, len(data), reused))
+            entries.append(manifest_entry(library, job, target, out_dir, data, clinic,
+                                          governed.content_hashes.get(job, {})))
     update_manifest(out_dir, entries)
     return built
 

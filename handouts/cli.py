@@ -69,12 +69,72 @@ def _clinic(path: Optional[Path]):
     return _run(lambda: read_clinic(profile)) if profile else None
 
 
+NO_PROFILE = ("note: no clinic profile, so these handouts carry no clinic name or contact and say "
+              "'Sample: not approved for use by any clinic'; to add yours: handouts init, edit "
+              "handouts.toml, then build in that folder or with --clinic handouts.toml")
+
+ItemsArgument = Annotated[Optional[list[str]], typer.Argument(
+    help="Topics, and optionally who they are for (parent, adult, clinician), e.g. probiotics parent.",
+    show_default=False)]
+AudienceOption = Annotated[Optional[list[str]], typer.Option(
+    "--audience", "-a", metavar="parents|adults|clinicians",
+    help="Who it is for (repeatable): parents, adults or clinicians; singular and any case work too.")]
+PageSizeOption = Annotated[Optional[PageSize], typer.Option(
+    "--page-size", case_sensitive=False, help="Paper size (a4 or letter, any case); default: the clinic's, else a4.")]
+
+
+def parse_audience(name: str) -> Audience:
+    """'parents', 'Parent', 'ADULT'... -> the Audience; a UsageError naming the choices otherwise."""
+    from .errors import Diagnostic, UsageError  # noqa: PLC0415
+
+    wanted = name.strip().lower()
+    for audience in Audience:
+        if wanted in (audience.value, audience.value.removesuffix("s")):
+            return audience
+    raise UsageError(Diagnostic(None, "usage.audience", f"unknown audience '{name}'; choose parents, "
+                                "adults or clinicians (parent, adult, clinician also work)"))
+
+
+def _is_audience(name: str) -> bool:
+    return name.strip().lower() in {a.value for a in Audience} | {a.value.removesuffix("s") for a in Audience}
+
+
+def _topics_and_audiences(items: Optional[list[str]], topics: Optional[list[str]],
+                          audiences: Optional[list[str]]) -> tuple[list[str], list[Audience]]:
+    """Arguments may name topics or audiences; options add to them. Order kept, repeats dropped."""
+    items = items or []
+    found_topics = [i for i in items if not _is_audience(i)] + list(topics or [])
+    found = [_run(lambda n=n: parse_audience(n)) for n in [*(i for i in items if _is_audience(i)), *(audiences or [])]]
+    return list(dict.fromkeys(found_topics)), list(dict.fromkeys(found))
+
+
+def _warn(diagnostic) -> None:
+    typer.echo(str(diagnostic), err=True)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from . import __version__  # noqa: PLC0415
+
+        typer.echo(f"handouts {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.",
+                                          callback=_version_callback, is_eager=True)] = False,
+) -> None:
+    """Printable, referenced patient handouts on eczema and the gut-skin axis."""
+
+
 @app.command()
 def build(
+    items: ItemsArgument = None,
     topic: Annotated[Optional[list[str]], typer.Option("--topic", "-t", help="Topic id (repeatable); default: all.")] = None,
-    audience: Annotated[Optional[list[Audience]], typer.Option("--audience", "-a", help="Audience (repeatable); default: all the topic serves.")] = None,
+    audience: AudienceOption = None,
     lang: Annotated[Optional[list[str]], typer.Option("--lang", "-l", help="Language code (repeatable); default: the clinic's, else en.")] = None,
-    page_size: Annotated[Optional[PageSize], typer.Option("--page-size", help="Paper size; default: the clinic's, else a4.")] = None,
+    page_size: PageSizeOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.", file_okay=False)] = Path("output"),
     packet: Annotated[Optional[str], typer.Option("--packet", help="Put the chosen topics into one PDF packet with this name, or build a preset packet from packets.yaml.")] = None,
     clinic: ClinicOption = None,
@@ -83,19 +143,26 @@ def build(
     html: Annotated[bool, typer.Option("--html", help="Also write an accessible web page (.html) beside each PDF, for screen readers and the online copy.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes; default: one per CPU core.")] = os.cpu_count() or 1,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings (such as an unconfirmed reference) as errors: exit 1 and write nothing.")] = False,
+    allow_overdue: Annotated[bool, typer.Option("--allow-overdue", help="Also make handouts past their review date, marked 'Overdue for review since <date>' on every page.")] = False,
     content: ContentOption = [],  # noqa: B006 - Typer needs a literal default
     templates: TemplatesOption = [],  # noqa: B006
 ) -> None:
     """Build handouts as PDF files into OUT/<lang>/<audience>/<topic>.pdf.
+
+    A handout past its next_review_due is refused unless --allow-overdue. With a
+    clinic profile that sets require_approval, only handouts with a current
+    approval (see 'handouts approve') are made.
 
     With no options, builds every topic for every audience in English, plus the
     preset packets. With --html, each PDF gets an accessible web page beside it.
     Every build writes OUT/manifest.json.
 
     Example: handouts build --topic probiotics --audience parents --page-size letter --out handouts-today
+    Example: handouts build probiotics parent --large-print
     """
     from .build import BuildRequest, build as run_build  # noqa: PLC0415
 
+    topic, audience = _topics_and_audiences(items, topic, audience)
     profile = _clinic(clinic)
     library = _library(content, templates, topics=topic)  # other topics' text is `check`'s job
     _report_warnings(library.warnings, strict)
@@ -104,16 +171,26 @@ def build(
         languages=tuple(lang or (profile.default_language if profile else "en",)),
         page_size=page_size or (profile.default_page_size if profile else PageSize.A4),
         packet=packet, include_preset_packets=not (topic or packet),
-        large_print=large_print, duplex=duplex, html=html,
+        large_print=large_print, duplex=duplex, html=html, allow_overdue=allow_overdue,
     )
     built = _run(lambda: _with_progress(
-        lambda progress: run_build(library, request, out, clinic=profile, progress=progress, workers=jobs)))
+        lambda progress: run_build(library, request, out, clinic=profile, progress=progress, workers=jobs,
+                                   warn=_strict_warning if strict else _warn)))
     for item in built:
-        typer.echo(f"wrote {item.path} ({item.size // 1024} KB)")
+        typer.echo(f"{'unchanged' if item.reused else 'wrote'} {item.path} ({item.size // 1024} KB)")
     pdfs = sum(item.path.suffix == ".pdf" for item in built)
     pages = len(built) - pdfs
     web = f" and {pages} web page{'s' if pages != 1 else ''}" if pages else ""
     typer.echo(f"{pdfs} PDF{'s' if pdfs != 1 else ''}{web} in {out}")
+    if profile is None:
+        typer.echo(NO_PROFILE, err=True)
+
+
+def _strict_warning(diagnostic) -> None:
+    """With --strict a warning found while building stops it before anything is written."""
+    from .errors import ContentError  # noqa: PLC0415
+
+    raise ContentError([diagnostic])
 
 
 def _report_warnings(warnings, strict: bool) -> None:
@@ -155,7 +232,9 @@ def init(
     except OSError as error:
         typer.echo(f"{path}: error: cannot write here ({error.strerror})", err=True)
         raise typer.Exit(int(ExitCode.WRITE)) from None
-    typer.echo(f"wrote {path}; edit it, then run: handouts build --clinic {path}")
+    typer.echo(f"wrote {path}; edit it (handouts refuses its example name, address, phone, email and "
+               f"website), have a clinician approve the handouts (handouts approve TOPIC --by NAME --role ROLE "
+               f"--clinic {path}), then run: handouts build --clinic {path}")
 
 
 @app.command("catalogue")
@@ -184,23 +263,39 @@ def catalogue(
 app.command("catalog", help="Same as catalogue.", hidden=True)(catalogue)
 
 
+LogOption = Annotated[Optional[Path], typer.Option(
+    "--db", help="The log file; default: the clinic profile's 'log', else handouts-log.sqlite.", dir_okay=False)]
+
+
+def _log_path(db: Optional[Path], profile) -> Path:
+    from . import distribution  # noqa: PLC0415
+
+    return db or Path(profile.log_path if profile and profile.log_path else distribution.DEFAULT_LOG)
+
+
 @app.command()
 def log(
-    topic: Annotated[Optional[str], typer.Argument(help="The topic (or packet) handed out.")] = None,
-    audience: Annotated[Optional[Audience], typer.Option("--audience", "-a", help="Who it was for.")] = None,
+    items: ItemsArgument = None,
+    audience: AudienceOption = None,
     lang: Annotated[str, typer.Option("--lang", "-l", help="Language handed out.")] = "en",
+    large_print: Annotated[bool, typer.Option("--large-print", help="It was the large-print copy.")] = False,
+    page_size: PageSizeOption = None,
+    packet: Annotated[Optional[str], typer.Option("--packet", help="It was this packet (a preset, or one you built with --packet).")] = None,
     count: Annotated[int, typer.Option("--count", "-n", help="How many copies.")] = 1,
     on: Annotated[Optional[str], typer.Option("--date", help="The day, YYYY-MM-DD; default: today.")] = None,
-    report: Annotated[bool, typer.Option("--report", help="Print totals instead of recording.")] = False,
+    report: Annotated[bool, typer.Option("--report", help="Print totals, and copies given under a version a clinically significant change has replaced, instead of recording.")] = False,
     month: Annotated[Optional[str], typer.Option("--month", help="With --report: only this month, YYYY-MM.")] = None,
     csv_file: Annotated[Optional[Path], typer.Option("--csv", help="With --report: also write the totals to this CSV file.", dir_okay=False)] = None,
-    db: Annotated[Optional[Path], typer.Option("--db", help="The log file; default: the clinic profile's 'log', else handouts-log.sqlite.", dir_okay=False)] = None,
+    db: LogOption = None,
     clinic: ClinicOption = None,
     content: ContentOption = [],  # noqa: B006
 ) -> None:
-    """Record handouts given out (no personal data), or report totals.
+    """Record handouts given out (no personal data), or report totals and out-of-date copies.
 
-    Example: handouts log probiotics --audience parents --count 3
+    'handouts give' builds, prints and records in one step; use 'log' for copies
+    printed another way.
+
+    Example: handouts log probiotics parent --large-print --count 3
     Example: handouts log --report --month 2026-03 --csv march.csv
     """
     import datetime as dt  # noqa: PLC0415
@@ -208,7 +303,7 @@ def log(
     from . import distribution  # noqa: PLC0415
 
     profile = _clinic(clinic)
-    path = db or Path(profile.log_path if profile and profile.log_path else distribution.DEFAULT_LOG)
+    path = _log_path(db, profile)
     if report:
         rows = _run(lambda: distribution.totals(path, month))
         _print_totals(rows, month)
@@ -217,33 +312,65 @@ def log(
 
             _run(lambda: write_atomic(csv_file, distribution.as_csv(rows).encode("utf-8")))
             typer.echo(f"wrote {csv_file}")
+        library = _library(content, [])
+        _print_superseded(_run(lambda: distribution.superseded(path, library)))
         return
-    if topic is None or audience is None:
-        typer.echo("error: say what was handed out: handouts log TOPIC --audience AUDIENCE "
-                   "(or use --report)", err=True)
+    topics, audiences = _topics_and_audiences(items, None, audience)
+    if not (topics or packet) or len(audiences) != 1:
+        typer.echo("error: say what was handed out and who for: handouts log TOPIC --audience AUDIENCE "
+                   "(or --packet NAME; or use --report)", err=True)
         raise typer.Exit(int(ExitCode.USAGE))
-    library = _library(content, [])
-    version = _run(lambda: _version_given_out(library, topic, audience, lang))
     try:
         day = dt.date.fromisoformat(on) if on else dt.date.today()
     except ValueError:
         typer.echo(f"error: --date '{on}' should look like 2026-03-31", err=True)
         raise typer.Exit(int(ExitCode.USAGE)) from None
-    _run(lambda: distribution.record(path, day, topic, version, lang, audience.value, count))
-    typer.echo(f"recorded {count} x {topic} (version {version}, {lang}, {audience.value}) on {day} in {path}")
+    library = _library(content, [])
+    size = page_size or (profile.default_page_size if profile else PageSize.A4)
+    for name, version, given in _run(lambda: _what_was_given(library, topics, audiences[0], lang, packet,
+                                                             large_print, size)):
+        _run(lambda: distribution.record(path, day, name, version, lang, audiences[0].value, count, given))
+        typer.echo(f"recorded {count} x {name} (version {version}, {lang}, {audiences[0].value}, "
+                   f"{_format_words(given)}) on {day} in {path}")
 
 
-def _version_given_out(library, topic: str, audience: Audience, lang: str) -> str:
+def _format_words(given) -> str:
+    words = [given.page_size or "paper size not recorded"]
+    if given.large_print:
+        words.insert(0, "large print")
+    return ", ".join(words)
+
+
+def _what_was_given(library, topics: list[str], audience: Audience, lang: str, packet: Optional[str],
+                    large_print: bool, page_size: PageSize):
+    """(name, version, format) for each thing handed out: one per topic, or one for a packet."""
+    import hashlib  # noqa: PLC0415
+
+    from .approvals import Hashes  # noqa: PLC0415
+    from .distribution import Given, packet_version  # noqa: PLC0415
     from .errors import Diagnostic, UsageError  # noqa: PLC0415
 
-    found = library.topics.get((topic, lang))
-    if found is not None and audience in found.meta.audiences:
-        return found.meta.version
-    if topic in library.packets:
-        return "packet"
-    raise UsageError(Diagnostic(None, "log.topic",
-                                f"there is no {lang} handout '{topic}' for {audience.value}; "
-                                "run 'handouts list' to see what exists"))
+    if packet and not topics:
+        if packet not in library.packets:
+            raise UsageError(Diagnostic(None, "log.packet", f"there is no packet '{packet}'; choose from: "
+                                        f"{', '.join(sorted(library.packets)) or 'none'}, or name its topics"))
+        topics = list(library.packets[packet].topics)
+    hashes = Hashes(library)
+    found = []
+    for topic in topics:
+        source = library.topics.get((topic, lang))
+        if source is None or audience not in source.meta.audiences:
+            if packet and source is not None:
+                continue  # a packet holds only the topics that serve its reader
+            raise UsageError(Diagnostic(None, "log.topic",
+                                        f"there is no {lang} handout '{topic}' for {audience.value}; "
+                                        "run 'handouts list' to see what exists"))
+        found.append((topic, source.meta.version, hashes(topic, audience, lang)))
+    if packet:
+        digest = hashlib.sha256(" ".join(f"{t}:{h}" for t, _, h in found).encode()).hexdigest()
+        version = packet_version({t: v for t, v, _ in found})
+        return [(packet, version, Given(large_print, page_size.value, packet, digest))]
+    return [(t, v, Given(large_print, page_size.value, None, h)) for t, v, h in found]
 
 
 def _print_totals(rows, month) -> None:
@@ -258,17 +385,236 @@ def _print_totals(rows, month) -> None:
     Console(width=120).print(table)
 
 
+def _print_superseded(rows) -> None:
+    if not rows:
+        typer.echo("No copies were given out under a version that a clinically significant change has replaced.")
+        return
+    from rich.console import Console  # noqa: PLC0415
+    from rich.table import Table  # noqa: PLC0415
+
+    table = Table("given on", "topic", "version given", "language", "audience", "copies", "format",
+                  "replaced by", title="Out-of-date copies: given out before a clinically significant change")
+    for row in rows:
+        fmt = ", ".join(x for x in ("large print" if row.large_print else "", row.page_size or "",
+                                    f"packet {row.packet}" if row.packet else "") if x)
+        table.add_row(row.day, row.topic, row.version, row.language, row.audience, str(row.count), fmt,
+                      f"{row.replaced_by.version} on {row.replaced_by.date.isoformat()}: {row.replaced_by.change} "
+                      f"(now {row.current})")
+    Console(width=200).print(table)
+    typer.echo(f"{sum(r.count for r in rows)} out-of-date copies in {len(rows)} records.")
+
+
+@app.command()
+def approve(
+    topics: Annotated[list[str], typer.Argument(help="Topic ids to approve.", show_default=False)],
+    audience: AudienceOption = None,
+    lang: Annotated[Optional[list[str]], typer.Option("--lang", "-l", help="Language (repeatable); default: the clinic's.")] = None,
+    by: Annotated[str, typer.Option("--by", help="Who approves: the clinician's name.")] = "",
+    role: Annotated[str, typer.Option("--role", help="Their role, e.g. 'Consultant dermatologist'.")] = "",
+    note: Annotated[str, typer.Option("--note", help="Optional note kept with the approval.")] = "",
+    clinic: ClinicOption = None,
+    content: ContentOption = [],  # noqa: B006
+    templates: TemplatesOption = [],  # noqa: B006
+) -> None:
+    """Record that a clinician approved handouts for use at this clinic, as they read now.
+
+    Each topic x audience x language is recorded with the version, today's date
+    and a hash of its composed text in the approvals file (the profile's
+    'approvals', by default approvals.toml beside it). Any later change to the
+    text makes the approval stale: approve it again after reading the change.
+
+    Example: handouts approve probiotics diet --audience parents --by "Dr A Patel" --role "Consultant dermatologist"
+    """
+    from .approvals import approvals_path, approve as record_approval  # noqa: PLC0415
+
+    profile = _clinic(clinic)
+    if profile is None:
+        typer.echo("error: approvals belong to a clinic: run 'handouts init', edit handouts.toml, "
+                   "then approve in that folder or with --clinic FILE", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
+    _, audiences = _topics_and_audiences([], None, audience)
+    library = _library(content, templates, topics=topics)
+    languages = lang or [profile.default_language]
+    recorded = _run(lambda: record_approval(library, profile, topics, audiences, languages, by, role, note))
+    for a in recorded:
+        typer.echo(f"approved {a.topic} for {a.audience} in {a.language} (version {a.version}, "
+                   f"content {a.content_sha256[:12]}) by {a.by}, {a.role}, on {a.date.isoformat()}")
+    typer.echo(f"recorded {len(recorded)} approval{'s' if len(recorded) != 1 else ''} in {approvals_path(profile)}")
+
+
+@app.command()
+def approvals(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    clinic: ClinicOption = None,
+    content: ContentOption = [],  # noqa: B006
+    templates: TemplatesOption = [],  # noqa: B006
+) -> None:
+    """List every handout as approved, stale (changed since approved) or not approved, with its review state.
+
+    Example: handouts approvals --clinic handouts.toml
+    """
+    from . import review  # noqa: PLC0415
+    from .approvals import all_statuses, approvals_path, read_approvals  # noqa: PLC0415
+
+    profile = _clinic(clinic)
+    library = _library(content, templates)
+    today = review.today()
+    recorded = _run(lambda: read_approvals(approvals_path(profile))) if profile else []
+    statuses = _run(lambda: all_statuses(library, recorded))
+    rows = []
+    for status in statuses:
+        meta = library.topics[(status.topic, status.language)].meta
+        a = status.approval
+        rows.append({
+            "topic": status.topic, "audience": status.audience.value, "language": status.language,
+            "version": status.version, "approval": status.state,
+            "approved_by": a.by if a else None, "role": a.role if a else None,
+            "approved_on": a.date.isoformat() if a else None, "approved_version": a.version if a else None,
+            "content_sha256": status.content_sha256,
+            "review": review.review_state(meta, today), "next_review_due": meta.next_review_due.isoformat(),
+            "describe": status.describe(), "review_describe": review.describe(meta, today),
+        })
+    if as_json:
+        typer.echo(json.dumps({"clinic": profile.name if profile else None,
+                               "approvals_file": str(approvals_path(profile)) if profile else None,
+                               "handouts": [{k: v for k, v in r.items() if not k.endswith("describe")} for r in rows]},
+                              indent=2))
+        return
+    from rich.console import Console  # noqa: PLC0415
+    from rich.table import Table  # noqa: PLC0415
+
+    title = (f"Approvals for {profile.name} ({approvals_path(profile)})" if profile
+             else "No clinic profile: nothing is approved (see 'handouts init')")
+    table = Table("topic", "audience", "lang", "version", "approval", "review", title=title)
+    colours = {"approved": "green", "stale": "yellow", "not approved": "red"}
+    for row in rows:
+        table.add_row(row["topic"], row["audience"], row["language"], row["version"],
+                      f"[{colours[row['approval']]}]{row['describe']}[/]", row["review_describe"])
+    Console(width=200).print(table)
+    counts = {state: sum(r["approval"] == state for r in rows) for state in colours}
+    typer.echo(", ".join(f"{n} {state}" for state, n in counts.items()))
+
+
+@app.command()
+def give(
+    items: ItemsArgument = None,
+    topic: Annotated[Optional[list[str]], typer.Option("--topic", "-t", help="Topic id (repeatable).")] = None,
+    audience: AudienceOption = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", "-l", help="Language; default: the clinic's, else en.")] = None,
+    large_print: Annotated[bool, typer.Option("--large-print", help="18 pt body text.")] = False,
+    page_size: PageSizeOption = None,
+    packet: Annotated[Optional[str], typer.Option("--packet", help="A preset packet, or a name for one PDF holding the topics given.")] = None,
+    count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many copies.")] = 1,
+    print_: Annotated[bool, typer.Option("--print", help="Send it to the default printer (CUPS lp), COUNT copies.")] = False,
+    open_: Annotated[bool, typer.Option("--open", help="Open it in the PDF viewer to print from there.")] = False,
+    allow_overdue: Annotated[bool, typer.Option("--allow-overdue", help="Give a handout past its review date, marked as overdue on every page.")] = False,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.", file_okay=False)] = Path("output"),
+    clinic: ClinicOption = None,
+    db: LogOption = None,
+    content: ContentOption = [],  # noqa: B006
+    templates: TemplatesOption = [],  # noqa: B006
+) -> None:
+    """Give a handout in one step: build it (or reuse the identical file), record it, and print or open it.
+
+    The distribution log records the day, topic, version, language, audience,
+    count and format (large print, paper size, packet, content hash); nothing
+    about the patient. It is recorded only once the file is made (and, with
+    --print, accepted by the printer).
+
+    Example: handouts give probiotics parent --large-print --count 2 --print
+    Example: handouts give --packet new-diagnosis-parents --audience parents --open
+    """
+    import datetime as dt  # noqa: PLC0415
+
+    from . import distribution  # noqa: PLC0415
+    from .build import BuildRequest, build as run_build  # noqa: PLC0415
+
+    if print_ and open_:
+        typer.echo("error: choose --print or --open, not both", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
+    topics, audiences = _topics_and_audiences(items, topic, audience)
+    if not topics and not packet:
+        typer.echo("error: say what to give: handouts give TOPIC --audience AUDIENCE (or --packet NAME)", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
+    profile = _clinic(clinic)
+    library = _library(content, templates, topics=topics or None)
+    if len(audiences) != 1:
+        served = {a for t in topics for (i, _), src in library.topics.items() if i == t for a in src.meta.audiences}
+        if packet and not topics and packet in library.packets:
+            served = set(library.packets[packet].audiences)
+        if len(audiences) > 1 or len(served) != 1:
+            typer.echo("error: say who it is for, one reader: --audience parents, adults or clinicians "
+                       "(or put parent, adult or clinician after the topic)", err=True)
+            raise typer.Exit(int(ExitCode.USAGE))
+        audiences = list(served)
+    language = lang or (profile.default_language if profile else "en")
+    size = page_size or (profile.default_page_size if profile else PageSize.A4)
+    request = BuildRequest(topics=tuple(topics), audiences=(audiences[0],), languages=(language,),
+                           page_size=size, packet=packet, large_print=large_print, allow_overdue=allow_overdue)
+    built = _run(lambda: run_build(library, request, out, clinic=profile, warn=_warn))
+    log_path = _log_path(db, profile)
+    given = _run(lambda: _what_was_given(library, topics, audiences[0], language, packet, large_print, size))
+    for item in built:
+        typer.echo(f"{'reused' if item.reused else 'wrote'} {item.path}")
+        if print_:
+            _run(lambda: _send_to_printer(item.path, count))
+        elif open_:
+            if typer.launch(str(item.path)) != 0:
+                typer.echo(f"error: could not open {item.path}; open it yourself to print it "
+                           "(nothing was recorded)", err=True)
+                raise typer.Exit(int(ExitCode.WRITE))
+    today = dt.date.today()
+    for name, version, fmt in given:
+        _run(lambda: distribution.record(log_path, today, name, version, language, audiences[0].value, count, fmt))
+        typer.echo(f"recorded {count} x {name} (version {version}, {language}, {audiences[0].value}, "
+                   f"{_format_words(fmt)}) on {today} in {log_path}")
+    if profile is None:
+        typer.echo(NO_PROFILE, err=True)
+
+
+def _send_to_printer(path: Path, count: int) -> None:
+    """Print COUNT copies on the default CUPS printer, or say plainly why it cannot."""
+    import shutil  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+
+    from .errors import Diagnostic, WriteError  # noqa: PLC0415
+
+    lp = shutil.which("lp")
+    if lp is None:
+        raise WriteError(Diagnostic(None, "print.no-lp",
+                                    f"cannot print: the 'lp' command (CUPS) is not installed here; the file is "
+                                    f"{path}: print it from a PDF viewer (or use --open), then record it with "
+                                    "'handouts log' (nothing was recorded)"))
+    try:
+        done = subprocess.run([lp, "-n", str(count), "--", str(path)], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        done = None
+        reason = str(error)
+    else:
+        reason = (done.stderr or done.stdout).strip().splitlines()[-1] if (done.stderr or done.stdout).strip() else ""
+    if done is None or done.returncode != 0:
+        hint = ("no default printer is set up: set one with 'lpoptions -d PRINTER' (see 'lpstat -p')"
+                if "default destination" in reason or "no default" in reason.lower() else "check the printer")
+        raise WriteError(Diagnostic(None, "print.failed",
+                                    f"the printer did not accept {path} ({reason or 'lp failed'}); {hint}; "
+                                    "nothing was recorded"))
+    typer.echo(f"sent {count} cop{'ies' if count != 1 else 'y'} of {path} to the default printer")
+
+
 @app.command("list")
 def list_topics(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
     content: ContentOption = [],  # noqa: B006
     templates: TemplatesOption = [],  # noqa: B006
 ) -> None:
-    """List topics with their titles, audiences, languages and review dates.
+    """List topics with their titles, audiences, languages, review dates and review state.
 
     Example: handouts list --json
     """
+    from . import review  # noqa: PLC0415
+
     library = _library(content, templates)
+    today = review.today()
     rows = []
     for topic_id in library.topic_ids():
         variants = [t for (i, _), t in sorted(library.topics.items()) if i == topic_id]
@@ -280,6 +626,8 @@ def list_topics(
             "version": meta.version,
             "last_reviewed": meta.last_reviewed.isoformat(),
             "next_review_due": meta.next_review_due.isoformat(),
+            "review": review.review_state(meta, today),
+            "review_detail": review.describe(meta, today),
         })
     if as_json:
         typer.echo(json.dumps({"topics": rows, "packets": sorted(library.packets)}, indent=2))
@@ -287,10 +635,12 @@ def list_topics(
     from rich.console import Console  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
 
-    table = Table("id", "title", "audiences", "languages", "reviewed", "review due")
+    table = Table("id", "title", "audiences", "languages", "evidence checked", "review due", "review")
+    colours = {review.CURRENT: "green", review.DUE_SOON: "yellow", review.OVERDUE: "red"}
     for row in rows:
         table.add_row(row["id"], row["title"], ", ".join(row["audiences"]),
-                      ", ".join(row["languages"]), row["last_reviewed"], row["next_review_due"])
+                      ", ".join(row["languages"]), row["last_reviewed"], row["next_review_due"],
+                      f"[{colours[row['review']]}]{row['review_detail']}[/]")
     Console(width=160).print(table)
     if library.packets:
         typer.echo("packets: " + ", ".join(sorted(library.packets)))

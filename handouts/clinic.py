@@ -20,7 +20,10 @@ from .model import Clinic, PageSize
 PROFILE_NAME = "handouts.toml"
 TEXT_FIELDS = ("name", "department", "address", "phone", "email", "website", "feedback",
                "alternative_formats", "base_url", "emergency_number")
-FIELDS = (*TEXT_FIELDS, "logo", "accent_colour", "default_language", "default_page_size", "log")
+FIELDS = (*TEXT_FIELDS, "logo", "accent_colour", "default_language", "default_page_size", "log",
+          "require_approval", "approvals")
+# Settings that say who the clinic is: a profile still holding init's example values is refused.
+IDENTITY_FIELDS = ("name", "department", "address", "phone", "email", "website", "base_url")
 MIN_ACCENT_CONTRAST = 4.5
 
 EXAMPLE = '''\
@@ -57,8 +60,14 @@ alternative_formats = "Ask us for this handout in large print or in another lang
 # <base_url>/<language>/<audience>/<topic>. Leave it out for no QR code.
 # base_url = "https://riverside.example/handouts"
 
-# Where `handouts log` records what was handed out (no personal data).
+# Where `handouts log` and `handouts give` record what was handed out (no personal data).
 log = "handouts-log.sqlite"
+
+# Build only handouts a clinician at your clinic has approved, as they read now
+# (see `handouts approve`). Approvals are kept in a plain text file beside this
+# profile; keep it under version control with the profile.
+require_approval = true
+approvals = "approvals.toml"
 '''
 
 
@@ -127,9 +136,18 @@ def read_clinic(path: Path) -> Clinic:
     for key in data.keys() - set(FIELDS):
         collector.error(span(key), "clinic.unknown-field",
                         f"unknown setting '{key}'; the settings are: {', '.join(FIELDS)}")
-    for key in (*TEXT_FIELDS, "logo", "accent_colour", "default_language", "default_page_size", "log"):
+    for key in (*TEXT_FIELDS, "logo", "accent_colour", "default_language", "default_page_size", "log",
+                "approvals"):
         if key in data and not isinstance(data[key], str):
             collector.error(span(key), "clinic.type", f"'{key}' should be text in \"quotes\"")
+    if not isinstance(data.get("require_approval", False), bool):
+        collector.error(span("require_approval"), "clinic.type", "'require_approval' should be true or false")
+    example = tomllib.loads(EXAMPLE.replace("# base_url", "base_url"))
+    for key in IDENTITY_FIELDS:
+        if key in data and data[key] == example.get(key):
+            collector.error(span(key), "clinic.example-value",
+                            f"'{key}' still holds the example value from 'handouts init' ({example[key]}); "
+                            "change it to your clinic's, or delete the line")
     if not str(data.get("name", "")).strip():
         collector.error(span("name"), "clinic.name", "the profile needs name = \"Your clinic's name\"")
     accent = data.get("accent_colour")
@@ -158,6 +176,8 @@ def read_clinic(path: Path) -> Clinic:
         default_page_size=PageSize(page_size),
         log_path=str(path.parent / data["log"]) if isinstance(data.get("log"), str) else None,
         source=shown,
+        require_approval=data.get("require_approval") is True,
+        approvals_path=str(path.parent / data.get("approvals", "approvals.toml")),
     )
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from . import review
 from .errors import Collector, ContentError, SourceSpan, TemplateError, display_path
 from .markup import parse_markdown
 from .model import (Audience, Block, Callout, Clinic, Document, DocumentInfo, Heading, Inline, Inlines,
@@ -241,7 +242,7 @@ def topic_view(topic: TopicSource, audience: Audience, strings: dict[str, Any]) 
         "version": meta.version,
         "last_reviewed": format_date(meta.last_reviewed, strings),
         "next_review_due": format_date(meta.next_review_due, strings),
-        "reviewer": meta.reviewer,
+        "evidence_checked_by": meta.evidence_checked_by,
         "audiences": [a.value for a in meta.audiences],
         "fill_in": list(meta.fill_in),
         "parts": {name: Blocks(blocks) for name, blocks in parts.items()},
@@ -352,7 +353,8 @@ def compose_catalogue(library: Library, language: str, clinic: Clinic | None = N
                 rows.append({"title": words_for(topic.title, audience),
                              "audience": strings["audience_names"][audience.value], "id": meta.id,
                              "version": meta.version,
-                             "reviewed": format_date(meta.last_reviewed, strings)})
+                             "reviewed": format_date(meta.last_reviewed, strings),
+                             "review": strings["review_states"][review.review_state(meta, review.today())]})
         count += len(rows)
         name = library.strings.get(lang, strings).get("language_name", lang)
         languages.append({"name": name, "rows": rows})

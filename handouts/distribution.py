@@ -1,8 +1,11 @@
 """The distribution record: which handouts were given out, when, in what version.
 
 A local SQLite file holds one row per hand-out event (date, topic, version,
-language, audience, count) and nothing about the patient. Each record is one
+language, audience, count, and the format: large print, paper size, packet and
+the content hash) and nothing about the patient. Each record is one
 transaction, so a crash mid-write loses at most that record, never earlier rows.
+Logs written before the format columns existed are upgraded in place; their old
+rows keep their values and read as regular print, paper size unknown.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +33,23 @@ CREATE TABLE IF NOT EXISTS handed_out (
 );
 CREATE INDEX IF NOT EXISTS handed_out_day ON handed_out (day);
 """
+# Columns added after the first release: (name, declaration). Old logs gain them on open.
+FORMAT_COLUMNS = (
+    ("large_print", "INTEGER NOT NULL DEFAULT 0"),
+    ("page_size", "TEXT"),
+    ("packet", "TEXT"),
+    ("content_sha256", "TEXT"),
+)
+
+
+@dataclass(frozen=True)
+class Given:
+    """The format of what was handed out, as the log records it."""
+
+    large_print: bool = False
+    page_size: str | None = None
+    packet: str | None = None
+    content_sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +68,11 @@ def _open(path: Path) -> sqlite3.Connection:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=FULL")
         connection.executescript(SCHEMA)
+        present = {row[1] for row in connection.execute("PRAGMA table_info(handed_out)")}
+        with connection:  # one transaction: the whole upgrade or none of it
+            for name, declaration in FORMAT_COLUMNS:
+                if name not in present:
+                    connection.execute(f"ALTER TABLE handed_out ADD COLUMN {name} {declaration}")
         return connection
     except (OSError, sqlite3.Error) as error:
         raise WriteError(Diagnostic(SourceSpan(str(path)), "log.open",
@@ -55,15 +81,17 @@ def _open(path: Path) -> sqlite3.Connection:
 
 
 def record(path: Path, day: dt.date, topic: str, version: str, language: str, audience: str,
-           count: int) -> None:
+           count: int, given: Given = Given()) -> None:
     if count < 1:
         raise UsageError(Diagnostic(None, "log.count", "--count must be 1 or more"))
     connection = _open(path)
     try:
         with connection:  # one transaction: all of this record or none of it
             connection.execute(
-                "INSERT INTO handed_out (day, topic, version, language, audience, count) VALUES (?, ?, ?, ?, ?, ?)",
-                (day.isoformat(), topic, version, language, audience, count))
+                "INSERT INTO handed_out (day, topic, version, language, audience, count, large_print, "
+                "page_size, packet, content_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (day.isoformat(), topic, version, language, audience, count, int(given.large_print),
+                 given.page_size, given.packet, given.content_sha256))
     except sqlite3.Error as error:
         raise WriteError(Diagnostic(SourceSpan(str(path)), "log.write",
                                     f"could not record this ({error}); nothing was changed")) from None
@@ -98,3 +126,75 @@ def as_csv(rows: list[Total]) -> str:
     writer.writerow(["topic", "version", "language", "audience", "count"])
     writer.writerows((r.topic, r.version, r.language, r.audience, r.count) for r in rows)
     return buffer.getvalue()
+
+
+# --- copies of versions a clinically significant change has replaced -----------------
+
+
+@dataclass(frozen=True)
+class Superseded:
+    day: str
+    topic: str
+    version: str
+    language: str
+    audience: str
+    count: int
+    large_print: bool
+    page_size: str | None
+    packet: str | None
+    replaced_by: "Change"  # the first clinically significant change after the version given
+    current: str  # the topic's version now
+
+
+def packet_version(versions: dict[str, str]) -> str:
+    """How a packet's version is logged: each topic with its version, e.g. 'diet 1.2, probiotics 1.1'."""
+    return ", ".join(f"{topic} {version}" for topic, version in versions.items())
+
+
+def _versions_given(topic: str, version: str, packet: str | None) -> list[tuple[str, str]]:
+    if packet or re.fullmatch(r"[a-z0-9-]+ \S+(, [a-z0-9-]+ \S+)*", version):
+        pairs = [part.split(" ", 1) for part in version.split(", ")]
+        if all(len(pair) == 2 for pair in pairs):
+            return [(t, v) for t, v in pairs]
+        return []
+    return [(topic, version)]
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version))
+
+
+def first_clinical_change_after(changes, version: str):
+    """The first `clinical: true` change that came after `version`, or None."""
+    versions = [c.version for c in changes]
+    if version in versions:
+        later = changes[versions.index(version) + 1:]
+    elif _version_key(version):
+        later = [c for c in changes if _version_key(c.version) > _version_key(version)]
+    else:
+        return None  # e.g. the old log's "packet": the version cannot be known
+    return next((c for c in later if c.clinical), None)
+
+
+def superseded(path: Path, library) -> list[Superseded]:
+    """Every logged hand-out of a version that a later clinically significant change replaced."""
+    if not path.exists():
+        return []
+    connection = _open(path)
+    try:
+        rows = connection.execute(
+            "SELECT day, topic, version, language, audience, count, large_print, page_size, packet "
+            "FROM handed_out ORDER BY day, id").fetchall()
+    finally:
+        connection.close()
+    found = []
+    for day, topic, version, language, audience, count, large_print, page_size, packet in rows:
+        for topic_id, given in _versions_given(topic, version, packet):
+            source = library.topics.get((topic_id, language))
+            if source is None:
+                continue
+            change = first_clinical_change_after(source.meta.changes, given)
+            if change is not None:
+                found.append(Superseded(day, topic_id, given, language, audience, count, bool(large_print),
+                                        page_size, packet, change, source.meta.version))
+    return found

@@ -44,7 +44,7 @@ def render_html(document: Document, theme: ThemeSource, options: RenderOptions =
 </style>
 </head>
 <body>
-<header><p class="publisher">{escape(info.header_text)}</p></header>
+<header><p class="publisher">{escape(info.header_text)}</p>{f'<p class="status"><strong>{escape(info.status_line)}</strong></p>' if info.status_line else ''}</header>
 <main>
 {body}
 </main>

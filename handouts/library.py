@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from .errors import Collector, SourceSpan, display_path
-from .model import Audience, Library, Packet, Reference, TopicMeta, TopicSource
+from .model import Audience, Change, Library, Packet, Reference, TopicMeta, TopicSource
 from .theme_schema import ThemeSource, layer_from_node
 from .theme_schema import read_layers as read_theme_layers
 
@@ -121,9 +121,17 @@ FRONT_MATTER: dict[str, tuple[type | tuple[type, ...], str]] = {
     "version": ((str, int, float), "a version such as \"1.0\""),
     "last_reviewed": (str, "a date written YYYY-MM-DD"),
     "next_review_due": (str, "a date written YYYY-MM-DD"),
-    "reviewer": (str, "the clinical reviewer's role"),
+    "evidence_checked_by": (str, "who last checked the evidence against its sources, as a role, "
+                            "e.g. 'the handouts editors'"),
     "references": (list, "a list of keys from references.yaml"),
+    "changes": (list, "the version history: a list of entries with version, date, change and clinical"),
 }
+RENAMED_FRONT_MATTER = {
+    "reviewer": ("evidence_checked_by", "it says who (a role) last checked the evidence against its "
+                 "sources, not that a clinician approved the handout: approvals are recorded with "
+                 "'handouts approve'"),
+}
+CHANGE_FIELDS = ("version", "date", "change", "clinical")
 OPTIONAL_FRONT_MATTER: dict[str, tuple[type, str]] = {
     "fill_in": (list, "a list of blanks to print, such as [name, date, next_appointment]"),
 }
@@ -169,7 +177,11 @@ def read_meta(data: dict[str, Any], lines: dict[str, int], path: str, folder: st
     for name, (kind, advice) in OPTIONAL_FRONT_MATTER.items():
         if name in data and not isinstance(data[name], kind):
             collector.error(span(name), "front-matter.type", f"'{name}' should be {advice}")
-    for name in data.keys() - FRONT_MATTER.keys() - OPTIONAL_FRONT_MATTER.keys():
+    for name in data.keys() & RENAMED_FRONT_MATTER.keys():
+        new, why = RENAMED_FRONT_MATTER[name]
+        collector.error(span(name), "front-matter.renamed",
+                        f"'{name}' is now called '{new}'; rename it ({why})")
+    for name in data.keys() - FRONT_MATTER.keys() - OPTIONAL_FRONT_MATTER.keys() - RENAMED_FRONT_MATTER.keys():
         known = ", ".join([*FRONT_MATTER, *OPTIONAL_FRONT_MATTER])
         collector.error(span(name), "front-matter.unknown-field",
                         f"unknown header field '{name}'; the fields are: {known}")
@@ -200,15 +212,50 @@ def read_meta(data: dict[str, Any], lines: dict[str, int], path: str, folder: st
     if last and due and not 0 < (due - last).days <= MAX_REVIEW_CYCLE_DAYS:
         collector.error(span("next_review_due"), "review.cycle",
                         "next_review_due must fall after last_reviewed and within 3 years of it")
+    changes = _changes(data["changes"], str(data["version"]), span("changes"), collector)
     if len(collector.errors) > start:
         return None
     return TopicMeta(
         id=data["id"], kind=data["kind"], title=data["title"].strip(),
         main_message=" ".join(data["main_message"].split()), audiences=tuple(audiences),
         language=language, version=str(data["version"]), last_reviewed=last,
-        next_review_due=due, reviewer=data["reviewer"], references=tuple(references),
-        fill_in=tuple(map(str, data.get("fill_in", ()))),
+        next_review_due=due, evidence_checked_by=data["evidence_checked_by"],
+        references=tuple(references), fill_in=tuple(map(str, data.get("fill_in", ()))), changes=changes,
         span=SourceSpan(path, 1), field_lines=dict(lines))
+
+
+def _changes(entries: list, version: str, span: SourceSpan, collector: Collector) -> tuple[Change, ...]:
+    """The `changes:` list: each entry names its version, date, what changed and whether it matters clinically."""
+    example = ("e.g. '- {version: \"1.2\", date: 2027-01-31, change: New advice on bleach baths, "
+               "clinical: true}'")
+    changes: list[Change] = []
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or set(entry) != set(CHANGE_FIELDS):
+            collector.error(span, "front-matter.changes",
+                            f"entry {number} of 'changes' needs exactly {', '.join(CHANGE_FIELDS)}; {example}")
+            continue
+        if not isinstance(entry["clinical"], bool):
+            collector.error(span, "front-matter.changes",
+                            f"entry {number} of 'changes': 'clinical' must be true or false")
+            continue
+        if not isinstance(entry["change"], str) or not entry["change"].strip():
+            collector.error(span, "front-matter.changes",
+                            f"entry {number} of 'changes': say in 'change' what changed")
+            continue
+        date = _date(entry["date"], span, "date", collector)
+        if date is not None:
+            changes.append(Change(str(entry["version"]), date, " ".join(entry["change"].split()),
+                                  entry["clinical"]))
+    versions = [c.version for c in changes]
+    if len(set(versions)) != len(versions):
+        collector.error(span, "front-matter.changes", "a version appears twice in 'changes'; keep one entry per version")
+    if changes and changes[-1].version != version:
+        collector.error(span, "front-matter.changes",
+                        f"the last entry of 'changes' is version {changes[-1].version}, but the topic is "
+                        f"version {version}; add an entry for {version} at the end (oldest first)")
+    if any(later.date < earlier.date for earlier, later in zip(changes, changes[1:])):
+        collector.error(span, "front-matter.changes", "'changes' must run oldest first, with dates in order")
+    return tuple(changes)
 
 
 def read_topic(path: Path, collector: Collector) -> TopicSource | None:

@@ -17,13 +17,14 @@ MANIFEST = "manifest.json"
 
 
 def entry(library: Library, job: Job, path: Path, out_dir: Path, data: bytes,
-          clinic: Clinic | None) -> dict[str, Any]:
+          clinic: Clinic | None, content_hashes: dict[str, str] | None = None) -> dict[str, Any]:
     topics = []
     for topic_id in job.topics:
         meta = library.topics[(topic_id, job.language)].meta
         topics.append({"id": meta.id, "version": meta.version,
                        "last_reviewed": meta.last_reviewed.isoformat(),
-                       "next_review_due": meta.next_review_due.isoformat(), "reviewer": meta.reviewer})
+                       "next_review_due": meta.next_review_due.isoformat(), "evidence_checked_by": meta.evidence_checked_by,
+                       **({"content_sha256": content_hashes[topic_id]} if content_hashes and topic_id in content_hashes else {})})
     return {
         "file": path.relative_to(out_dir.resolve()).as_posix(),
         "format": path.suffix.lstrip("."),

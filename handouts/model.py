@@ -202,6 +202,16 @@ class Reference:
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """One entry of a topic's `changes:` history: what changed in which version."""
+
+    version: str
+    date: dt.date
+    change: str
+    clinical: bool  # True when the change matters to care: copies of earlier versions are out of date
+
+
+@dataclass(frozen=True, slots=True)
 class TopicMeta:
     id: str
     kind: str
@@ -212,10 +222,11 @@ class TopicMeta:
     version: str
     last_reviewed: dt.date
     next_review_due: dt.date
-    reviewer: str
+    evidence_checked_by: str  # who (a role) last checked the evidence against its sources
     references: tuple[str, ...]
     span: SourceSpan
     fill_in: tuple[str, ...] = ()
+    changes: tuple[Change, ...] = ()  # oldest first
     field_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     def field_span(self, name: str) -> SourceSpan:
@@ -297,6 +308,8 @@ class Clinic:
     default_page_size: PageSize = PageSize.A4
     log_path: str | None = None
     source: str = ""
+    require_approval: bool = False  # build only handouts with a current approval
+    approvals_path: str | None = None  # the approvals file; default approvals.toml beside the profile
 
     @property
     def contact_lines(self) -> list[str]:
@@ -319,6 +332,7 @@ class DocumentInfo:
     page_label: str  # e.g. "Page {page} of {pages}"
     keywords: tuple[str, ...] = ()
     online_label: str = ""  # e.g. "Read this online:"
+    status_line: str = ""  # approval or review status, printed on every page
 
 
 @dataclass(frozen=True, slots=True)

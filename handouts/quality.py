@@ -231,7 +231,7 @@ def _review(variant: VariantReport, topic: TopicSource, today: dt.date, collecto
     days = (meta.next_review_due - today).days
     state = "past due" if days < 0 else "due soon" if days <= REVIEW_WARNING_DAYS else "current"
     variant.review = {"version": meta.version, "last_reviewed": meta.last_reviewed.isoformat(),
-                      "next_review_due": meta.next_review_due.isoformat(), "reviewer": meta.reviewer,
+                      "next_review_due": meta.next_review_due.isoformat(), "evidence_checked_by": meta.evidence_checked_by,
                       "status": state}
     if days < 0:
         variant.fail()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -13,12 +14,26 @@ from handouts.cli import app
 from handouts.pdfinfo import page_fonts
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# The fixture topics were last checked on 2026-10-01 and are due on 2027-10-01;
+# tests that use them judge review dates as on this day, inside that period, so
+# they do not start failing when the real date passes. Tests of review dates
+# themselves use `live_content`, with dates written relative to the real today.
+FIXTURE_TODAY = dt.date(2026, 11, 30)
 
 
 @pytest.fixture
-def content(tmp_path: Path) -> Path:
-    """A private, editable copy of the fixture content folder."""
+def content(tmp_path: Path, monkeypatch) -> Path:
+    """A private, editable copy of the fixture content folder (review dates judged on FIXTURE_TODAY)."""
+    monkeypatch.setattr("handouts.review.today", lambda: FIXTURE_TODAY)
     target = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", target)
+    return target
+
+
+@pytest.fixture
+def live_content(tmp_path: Path) -> Path:
+    """A copy of the fixture content judged against the real date: set its review dates yourself."""
+    target = tmp_path / "live-content"
     shutil.copytree(FIXTURES / "content", target)
     return target
 
@@ -49,3 +64,28 @@ def cli():
         return runner.invoke(app, [str(a) for a in args])
 
     return invoke
+
+
+TEST_CLINIC = {  # init's example values, each replaced: a profile still holding them is refused
+    'name = "Riverside Children\'s Skin Clinic"': 'name = "Northgate Skin Clinic"',
+    'department = "Paediatric dermatology"': 'department = "Children\'s skin service"',
+    'address = "Riverside Hospital, 1 River Road, Leeds LS1 4AB"': 'address = "Northgate Hospital, 2 Mill Lane, York YO1 7AA"',
+    'phone = "0113 496 0000"': 'phone = "0113 496 0999"',
+    'email = "skin.clinic@riverside.example"': 'email = "skin@northgate.example"',
+    'website = "https://riverside.example/skin"': 'website = "https://northgate.example/skin"',
+    'require_approval = true': 'require_approval = false',
+}
+
+
+def clinic_profile_text(require_approval: bool = False, **values: str) -> str:
+    """`handouts init`'s profile as a clinic would edit it; `values` set other keys (as TOML text)."""
+    from handouts.clinic import EXAMPLE  # noqa: PLC0415
+
+    text = EXAMPLE
+    for old, new in TEST_CLINIC.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    text = text.replace("require_approval = false", f"require_approval = {str(require_approval).lower()}")
+    for key, value in values.items():
+        text += f"\n{key} = {value}\n"
+    return text

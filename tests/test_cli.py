@@ -37,7 +37,8 @@ def test_list_json(cli, content):
     mini = next(t for t in listing["topics"] if t["id"] == "mini")
     assert mini == {"id": "mini", "title": "Bathing and eczema", "kind": "topic",
                     "audiences": ["parents", "adults", "clinicians"], "languages": ["en"],
-                    "version": "2.1", "last_reviewed": "2026-10-01", "next_review_due": "2027-10-01"}
+                    "version": "2.1", "last_reviewed": "2026-10-01", "next_review_due": "2027-10-01",
+                    "review": "current", "review_detail": "current"}
     assert "starter" in listing["packets"]
 
 
@@ -66,10 +67,12 @@ BAD_INPUT = [
      "topic 'kit' has no clinicians version"),
     ("malformed front matter", ("mini/en.md", "title: Bathing and eczema", "title: [Bathing"), [], 1,
      "mini/en.md:5: error: this is not valid YAML"),
-    ("missing required field", ("mini/en.md", "reviewer: Consultant dermatologist\n", ""), [], 1,
-     "mini/en.md:1: error: the header has no 'reviewer'"),
+    ("missing required field", ("mini/en.md", "evidence_checked_by: the handouts editors\n", ""), [], 1,
+     "mini/en.md:1: error: the header has no 'evidence_checked_by'"),
+    ("old field name", ("mini/en.md", "evidence_checked_by: the handouts editors", "reviewer: Dermatologist"), [], 1,
+     "mini/en.md:12: error: 'reviewer' is now called 'evidence_checked_by'"),
     ("unknown reference key", ("mini/en.md", "[@beta2021]", "[@zeta1999]"), [], 1,
-     "mini/en.md:26: error: [@zeta1999] is cited but not in this topic's 'references:' list"),
+     "mini/en.md:31: error: [@zeta1999] is cited but not in this topic's 'references:' list"),
 ]
 
 
@@ -149,5 +152,5 @@ def test_a_broken_topic_blocks_only_builds_that_include_it(cli, content, tmp_pat
     for args in (["build", "-o", other], ["build", "-t", "kit", "-o", other], ["check"]):
         result = cli(*args, "--content", content)
         assert result.exit_code == 1, result.output
-        assert "kit/en.md:21: error: [@nobody1999] is cited but not in this topic's 'references:' list" in result.output
+        assert "kit/en.md:26: error: [@nobody1999] is cited but not in this topic's 'references:' list" in result.output
     assert not (tmp_path / "other").exists()

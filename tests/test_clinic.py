@@ -9,12 +9,12 @@ import pypdfium2
 import pytest
 from PIL import Image
 
-from handouts.clinic import EXAMPLE, read_clinic
+from handouts.clinic import read_clinic
 from handouts.errors import ContentError
 from handouts.library import load_library
 from handouts.pdfinfo import inspect_pdf
 
-from .conftest import pdf_fonts, pdf_text, pdfs_under
+from .conftest import TEST_CLINIC, clinic_profile_text, pdf_fonts, pdf_text, pdfs_under
 
 NAME = "Dr O'Brien & Partners <Skin> Clinic"
 
@@ -23,10 +23,10 @@ NAME = "Dr O'Brien & Partners <Skin> Clinic"
 def profile(tmp_path: Path) -> Path:
     logo = Image.new("RGB", (300, 100), (28, 74, 115))
     logo.save(tmp_path / "logo.png")
-    text = (EXAMPLE.replace('name = "Riverside Children\'s Skin Clinic"', f'name = "{NAME}"')
+    text = (clinic_profile_text().replace('name = "Northgate Skin Clinic"', f'name = "{NAME}"')
             .replace('# logo = "logo.png"', 'logo = "logo.png"')
             .replace('# base_url = "https://riverside.example/handouts"',
-                     'base_url = "https://riverside.example/handouts"'))
+                     'base_url = "https://northgate.example/handouts"'))
     path = tmp_path / "clinic.toml"
     path.write_text(text)
     return path
@@ -44,8 +44,8 @@ def test_branded_handout_shows_name_logo_and_qr(cli, content, profile, tmp_path)
     pdf = out / "en" / "parents" / "mini.pdf"
     text = pdf_text(pdf)
     assert NAME in text
-    assert "https://riverside.example/handouts/en/parents/mini" in "".join(text.split())
-    assert "0113 496 0000" in text and "Contact us" in text
+    assert "https://northgate.example/handouts/en/parents/mini" in "".join(text.split())
+    assert "0113 496 0999" in text and "Contact us" in text
     first = pypdf.PdfReader(pdf).pages[0]
     assert len(first.images) == 1  # the logo
     page = pypdfium2.PdfDocument(pdf)[0].render(scale=1).to_pil().convert("L")
@@ -136,8 +136,8 @@ def test_log_rejects_unknown_topic_and_keeps_earlier_rows(cli, content, tmp_path
 
 
 BAD_PROFILES = [
-    ("bad TOML line", 'phone = "0113 496 0000"', "phone = 0113 496 0000", "clinic.toml", 10),
-    ("unknown key", 'phone = "0113 496 0000"', 'phone = "0113 496 0000"\nfax = "1"', "clinic.unknown-field", 11),
+    ("bad TOML line", 'phone = "0113 496 0999"', "phone = 0113 496 0999", "clinic.toml", 10),
+    ("unknown key", 'phone = "0113 496 0999"', 'phone = "0113 496 0999"\nfax = "1"', "clinic.unknown-field", 11),
     ("unreadable accent", 'accent_colour = "#1c4a73"', 'accent_colour = "#ffd966"', "clinic.accent", 21),
     ("missing logo", '# logo = "logo.png"', 'logo = "missing.png"', "clinic.logo", 17),
     ("logo not an image", '# logo = "logo.png"', 'logo = "clinic.toml"', "clinic.logo", 17),
@@ -147,8 +147,8 @@ BAD_PROFILES = [
 @pytest.mark.parametrize("what, old, new, code, line", BAD_PROFILES, ids=[c[0] for c in BAD_PROFILES])
 def test_bad_profile_names_its_line(tmp_path, what, old, new, code, line):
     path = tmp_path / "clinic.toml"
-    assert old in EXAMPLE
-    path.write_text(EXAMPLE.replace(old, new))
+    assert old in clinic_profile_text()
+    path.write_text(clinic_profile_text().replace(old, new))
     with pytest.raises(ContentError) as raised:
         read_clinic(path)
     assert (code, line) in [(d.code, d.span.line) for d in raised.value.diagnostics]
@@ -157,7 +157,7 @@ def test_bad_profile_names_its_line(tmp_path, what, old, new, code, line):
 def test_corrupt_logo(tmp_path):
     (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really a png")
     path = tmp_path / "clinic.toml"
-    path.write_text(EXAMPLE.replace('# logo = "logo.png"', 'logo = "logo.png"'))
+    path.write_text(clinic_profile_text().replace('# logo = "logo.png"', 'logo = "logo.png"'))
     with pytest.raises(ContentError) as raised:
         read_clinic(path)
     assert raised.value.diagnostics[0].code == "clinic.logo"
@@ -165,14 +165,25 @@ def test_corrupt_logo(tmp_path):
 
 def test_bad_profile_from_the_cli(cli, content, tmp_path):
     path = tmp_path / "clinic.toml"
-    path.write_text(EXAMPLE.replace('accent_colour = "#1c4a73"', 'accent_colour = "#eeeeee"'))
+    path.write_text(clinic_profile_text().replace('accent_colour = "#1c4a73"', 'accent_colour = "#eeeeee"'))
     result = cli("build", "--content", content, "--clinic", path, "-o", tmp_path / "out")
     assert result.exit_code == 1 and "clinic.toml:21: error: accent_colour #eeeeee has contrast" in result.output
     assert not (tmp_path / "out").exists()
 
 
-def test_init_writes_a_profile_that_reads(cli, tmp_path):
+def test_init_writes_a_profile_that_is_refused_until_edited(cli, content, tmp_path):
     path = tmp_path / "handouts.toml"
     assert cli("init", path).exit_code == 0
-    assert read_clinic(path).name == "Riverside Children's Skin Clinic"
     assert cli("init", path).exit_code == 2  # never overwrites
+    assert "require_approval = true" in path.read_text()
+    result = cli("build", "--content", content, "--clinic", path, "-t", "mini", "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    refused = [line.split("'")[1] for line in result.output.splitlines() if "[clinic.example-value]" in line]
+    assert refused == ["name", "department", "address", "phone", "email", "website"]
+    assert "handouts.toml:6: error: 'name' still holds the example value from 'handouts init'" in result.output
+    assert not (tmp_path / "out").exists()
+    edited = path.read_text()
+    for old, new in TEST_CLINIC.items():
+        edited = edited.replace(old, new)
+    path.write_text(edited)
+    assert read_clinic(path).name == "Northgate Skin Clinic"

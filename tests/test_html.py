@@ -77,7 +77,7 @@ def test_web_page_is_structured_for_screen_readers(cli, content, tmp_path):
 
 def test_clinic_text_is_escaped_in_the_web_page(cli, content, tmp_path):
     profile = tmp_path / "clinic.toml"
-    profile.write_text('name = "Dr O\'Brien & Partners <Skin> Clinic"\nphone = "0113 496 0000"\n')
+    profile.write_text('name = "Dr O\'Brien & Partners <Skin> Clinic"\nphone = "0113 496 0999"\n')
     out = tmp_path / "out"
     build(cli, content, out, "-t", "mini", "-a", "adults", "--clinic", profile)
     page = Page((out / "en" / "adults" / "mini.html").read_text(encoding="utf-8"))

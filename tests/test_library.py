@@ -25,7 +25,7 @@ def test_fixture_library_reads_cleanly(content):
     assert mini.meta.title == "Bathing and eczema"
     assert mini.meta.audiences == (Audience.PARENTS, Audience.ADULTS, Audience.CLINICIANS)
     assert mini.meta.version == "2.1"
-    assert mini.blocks[0].span.line == 15  # line numbers count the front matter
+    assert mini.blocks[0].span.line == 20  # line numbers count the front matter
     assert library.bibliography["alpha2020"].confirmed
     assert library.packets["starter"].topics == ("mini", "kit")
     assert not [w for w in library.warnings if w.code != "reference.uncited"]
@@ -35,9 +35,9 @@ CASES = [
     # (what is wrong, old text, new text, code, line)
     ("not YAML", "title: Bathing and eczema", "title: [Bathing", "yaml.syntax", 5),
     ("colon in a plain value", "title: Bathing and eczema", "title: Bathing: eczema", "yaml.syntax", 4),
-    ("missing field", "reviewer: Consultant dermatologist\n", "", "front-matter.missing-field", 1),
+    ("missing field", "evidence_checked_by: the handouts editors\n", "", "front-matter.missing-field", 1),
     ("wrong type", "audiences: [parents, adults, clinicians]", "audiences: parents", "front-matter.type", 7),
-    ("unknown key", "reviewer: Consultant", "colour: blue\nreviewer: Consultant", "front-matter.unknown-field", 12),
+    ("unknown key", "evidence_checked_by: the", "colour: blue\nevidence_checked_by: the", "front-matter.unknown-field", 12),
     ("date not a date", "last_reviewed: 2026-10-01", "last_reviewed: 2026-13-01", "front-matter.date", 10),
     ("review cycle too long", "next_review_due: 2027-10-01", "next_review_due: 2031-10-01", "review.cycle", 11),
     ("unknown audience", "[parents, adults, clinicians]", "[parents, grandparents]", "front-matter.audience", 7),
@@ -45,12 +45,15 @@ CASES = [
     ("unknown reference key in header", "references: [alpha2020, beta2021]",
      "references: [alpha2020, beta2021, gamma2022]", "reference.unknown", 13),
     ("citation not in header list", "Baths are safe [@beta2021]", "Baths are safe [@gamma2022]",
-     "citation.not-listed", 26),
+     "citation.not-listed", 31),
     ("duplicate key", "version: \"2.1\"", "version: \"2.1\"\nversion: \"2.2\"", "yaml.duplicate-key", 10),
     ("unclosed box", "::: unknown\n- How often is best.\n:::\n", "::: unknown\n- How often is best.\n",
-     "box.unclosed", 29),
+     "box.unclosed", 34),
+    ("changes not ending at the version", 'version: "2.1"', 'version: "2.2"', "front-matter.changes", 14),
+    ("change without clinical", "    clinical: true\n", "", "front-matter.changes", 14),
+    ("change not saying what", "change: Version in use", "change: \"\"\n    chnage: Version in use", "front-matter.changes", 14),
     ("swap missing an audience", "Pat {parents: your child's | adults, clinicians: your}",
-     "Pat {parents: your child's | adults: your}", "swap.missing", 20),
+     "Pat {parents: your child's | adults: your}", "swap.missing", 25),
 ]
 
 
@@ -86,7 +89,7 @@ def test_box_left_open_at_end_of_file(content):
     path.write_text(path.read_text().rstrip().removesuffix(":::") + "\n")
     with pytest.raises(ContentError) as raised:
         load(content)
-    assert ("box.unclosed", 55) in [(d.code, d.span.line) for d in raised.value.diagnostics]
+    assert ("box.unclosed", 60) in [(d.code, d.span.line) for d in raised.value.diagnostics]
 
 
 def test_missing_front_matter(content):

@@ -65,7 +65,7 @@ def test_review_due_soon_is_a_warning(content):
 def test_glossary_term_used_before_its_definition(content):
     edit(content / "mini" / "en.md", "**Eczema** is dry", "Eczema is dry")
     report = check(content)
-    assert ("glossary.undefined", f"{content}/mini/en.md:15") in problems(report)
+    assert ("glossary.undefined", f"{content}/mini/en.md:20") in problems(report)
 
 
 def test_scores_are_reported_with_and_without_glossary_terms(content):
@@ -76,7 +76,7 @@ def test_scores_are_reported_with_and_without_glossary_terms(content):
 def test_forbidden_advice(content):
     edit(content / "mini" / "en.md", "2. Pat", "2. Stop the cream for a week.\n3. Pat")
     report = check(content)
-    assert ("forbidden.advice", f"{content}/mini/en.md:20") in problems(report)
+    assert ("forbidden.advice", f"{content}/mini/en.md:25") in problems(report)
 
 
 def test_warning_against_forbidden_advice_passes(content):

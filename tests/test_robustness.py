@@ -67,7 +67,7 @@ def test_character_the_font_cannot_draw(cli, content, tmp_path):
     edit(content / "mini" / "en.md", "1. Run a warm bath.", "1. Run a warm bath \u2192 then dry.")
     out = tmp_path / "out"
     result = cli("build", "--content", content, "-o", out, "-t", "mini", "-a", "adults")
-    assert_one_clear_failure(result, 3, "mini/en.md:19: error: the font cannot draw '\u2192' (U+2192)", out)
+    assert_one_clear_failure(result, 3, "mini/en.md:24: error: the font cannot draw '\u2192' (U+2192)", out)
 
 
 def test_character_the_font_cannot_draw_in_a_reference(cli, content, tmp_path):

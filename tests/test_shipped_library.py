@@ -173,3 +173,13 @@ def _flat(text: str) -> str:
 
 def _sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 4]
+
+
+def test_default_build_claims_no_review_and_says_sample_on_every_page(default_build):
+    """No profile: no 'Reviewed by' claim anywhere, and every page of every PDF says it is a sample."""
+    for pdf in pdfs_under(default_build):
+        pages = [_flat(page.extract_text()) for page in pypdf.PdfReader(pdf).pages]
+        assert not any("reviewed by" in page.lower() for page in pages), pdf
+        assert all("Sample: not approved for use by any clinic" in page for page in pages), pdf
+    probiotics = _flat(pdf_text(default_build / "en" / "parents" / "probiotics.pdf"))
+    assert "last checked against its sources by the handouts editors" in probiotics

@@ -92,7 +92,30 @@ def _draw_furniture(canvas: Canvas, document: Document, theme: Theme) -> None:
     if after:
         count_width = canvas.stringWidth("999", footer.fontName, footer.fontSize)
         canvas.drawString(x + count_width, baseline, after)
+    if info.status_line:
+        _draw_status_line(canvas, info.status_line, theme, width, margin)
     canvas.restoreState()
+
+
+def _draw_status_line(canvas: Canvas, text: str, theme: Theme, width: float, margin: float) -> None:
+    """Approval or review status, bold, under the footer in the bottom margin, on every page.
+
+    It wraps to the text width, and shrinks (down to 7 pt) rather than take more
+    than two lines, so it never runs off the page or into the body.
+    """
+    from reportlab.lib.styles import ParagraphStyle  # noqa: PLC0415
+
+    footer = theme.style("footer")
+    size = footer.fontSize
+    while True:
+        style = ParagraphStyle("status", parent=footer, fontName=theme.font_names["bold"], fontSize=size,
+                               leading=size * 1.2, textColor=theme.colors["ink"])
+        status = Paragraph(xml_escape(text), style)
+        _, height = status.wrapOn(canvas, width - 2 * margin, margin)
+        if height <= 2 * style.leading + 0.1 or size <= 7:
+            break
+        size -= 0.5
+    status.drawOn(canvas, margin, margin - 3 - height)
 
 
 class HandoutDocTemplate(BaseDocTemplate):
