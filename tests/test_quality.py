@@ -149,3 +149,31 @@ def test_check_command_json(cli, content):
     failing = {(v["topic"], v["audience"]) for v in report["variants"] if v["status"] == "fail"}
     blamed = {d["location"].split("/")[1] for d in report["diagnostics"] if d["code"] == "glossary.undefined"}
     assert failing and {topic for topic, _ in failing} == blamed
+
+
+def test_a_language_without_a_reading_measure_fails_the_check(cli, tmp_path):
+    """A patient handout in a language the check cannot measure is not passed silently."""
+    import shutil
+
+    from handouts.library import shipped_dir
+
+    content = tmp_path / "content"
+    (content / "probiotics").mkdir(parents=True)
+    shutil.copy(shipped_dir("content") / "strings.en.yaml", content / "strings.xx.yaml")
+    source = (shipped_dir("content") / "probiotics" / "en.md").read_text(encoding="utf-8")
+    (content / "probiotics" / "xx.md").write_text(source.replace("language: en", "language: xx"), encoding="utf-8")
+    result = cli("check", "--content", content, "-t", "probiotics", "-j", "1")
+    assert result.exit_code == 1
+    assert "probiotics/xx.md:1: error: no reading-level measure for language 'xx'" in result.output
+
+
+def test_build_prints_its_warnings_and_strict_makes_them_errors(cli, content, tmp_path):
+    edit = content / "references.yaml"
+    edit.write_text(edit.read_text(encoding="utf-8").replace("confirmed: true", "confirmed: false", 1),
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    result = cli("build", "--content", content, "-t", "mini", "-a", "parents", "-o", out)
+    assert result.exit_code == 0 and "[reference.unconfirmed]" in result.output
+    strict = cli("build", "--content", content, "-t", "mini", "-a", "parents", "-o", tmp_path / "strict", "--strict")
+    assert strict.exit_code == 1 and "[reference.unconfirmed]" in strict.output
+    assert not (tmp_path / "strict").exists()
