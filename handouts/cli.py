@@ -17,7 +17,7 @@ from typing import Annotated, Optional, TypeVar
 import typer
 
 from .errors import ExitCode, HandoutsError
-from .model import Audience, PageSize
+from .choices import Audience, PageSize
 
 app = typer.Typer(
     help="Printable, referenced patient handouts on eczema and the gut-skin axis.",

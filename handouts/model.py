@@ -11,23 +11,13 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from typing import TYPE_CHECKING
+
+from .choices import Audience, PageSize
 from .errors import Diagnostic, SourceSpan
-from .theme_schema import ThemeSource
 
-
-class Audience(str, enum.Enum):
-    PARENTS = "parents"
-    ADULTS = "adults"
-    CLINICIANS = "clinicians"
-
-    @property
-    def is_patient(self) -> bool:
-        return self is not Audience.CLINICIANS
-
-
-class PageSize(str, enum.Enum):
-    A4 = "a4"
-    LETTER = "letter"
+if TYPE_CHECKING:
+    from .theme_schema import ThemeSource
 
 
 # --- inline content -------------------------------------------------------
