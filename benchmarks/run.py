@@ -30,16 +30,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate  # noqa: E402
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
-from handouts.build import BuildRequest, make_all, output_path, plan  # noqa: E402
-from handouts.compose import Job, compose  # noqa: E402
-from handouts.library import load_library  # noqa: E402
-from handouts.model import Audience  # noqa: E402
-from handouts.render import PAGE_SIZES, render  # noqa: E402
-from handouts.render.blocks import Renderer  # noqa: E402
-from handouts.render.theme import build_theme  # noqa: E402
-from handouts.writer import write_atomic  # noqa: E402
+from handouts.build import BuildRequest, make_all, output_path, plan
+from handouts.compose import Job, compose
+from handouts.library import load_library
+from handouts.model import Audience
+from handouts.render import PAGE_SIZES, render
+from handouts.render.blocks import Renderer
+from handouts.render.theme import build_theme
+from handouts.writer import write_atomic
 
 HANDOUTS = str(Path(sys.executable).parent / "handouts")
 SAMPLE = ("probiotics", Audience.PARENTS)
@@ -151,7 +151,7 @@ def main() -> None:
                      f"{peak:.0f} MiB / {growth:.1f} KiB", "< 80 MiB / none"))
 
         two_page = [p for p in (out / "full-1-0" / "en").rglob("*.pdf") if "packets" not in p.parts]
-        import pypdf  # noqa: PLC0415
+        import pypdf
 
         sizes = [p.stat().st_size for p in two_page if len(pypdf.PdfReader(p).pages) == 2]
         rows.append(("size of a two-page handout (largest / median)",

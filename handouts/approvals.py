@@ -262,8 +262,8 @@ def approve(library: Library, clinic: Clinic, topics: Sequence[str], audiences: 
                 known = ", ".join(library.topic_ids()) if topic_id not in library.topic_ids() else ""
                 collector.error(None, "approve.topic",
                                 f"there is no {language} handout '{topic_id}'"
-                                + (f"; choose from: {known}" if known else f"; it exists in: "
-                                   + ", ".join(l for (t, l) in library.topics if t == topic_id)))
+                                + (f"; choose from: {known}" if known else "; it exists in: "
+                                   + ", ".join(lang for (t, lang) in library.topics if t == topic_id)))
                 continue
             meta = topic.meta
             if review_state(meta, today) == OVERDUE:

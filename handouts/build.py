@@ -12,8 +12,9 @@ from pathlib import Path
 from .compose import compose
 from .errors import Collector, Diagnostic, UsageError
 from .library import TOPIC_ID
+from .manifest import entry as manifest_entry
+from .manifest import update_manifest
 from .model import Audience, Clinic, Document, Job, Library, PageSize, RenderOptions
-from .manifest import entry as manifest_entry, update_manifest
 from .rendered import SUFFIXES, renderer
 from .writer import inside, write_atomic
 
@@ -153,7 +154,7 @@ def compose_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = N
                                           status_lines[index] if status_lines else ""))
         except UsageError:
             raise
-        except Exception as error:  # noqa: BLE001 - only our own errors carry diagnostics
+        except Exception as error:
             if not hasattr(error, "diagnostics"):
                 raise
             collector.extend(error.diagnostics)
@@ -174,12 +175,12 @@ def make_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = None
     workers = max(1, min(workers, len(jobs)))
     shared = _Shared(library, tuple(jobs), clinic, formats, tuple(status_lines))
     if workers == 1 or len(jobs) < 4:
-        results = []
+        made = []
         for index, document in enumerate(compose_all(library, jobs, clinic, status_lines)):
-            results.append(_outputs(document, shared, jobs[index]))
+            made.append(_outputs(document, shared, jobs[index]))
             if progress:
                 progress(index)
-        return results
+        return made
     import multiprocessing  # noqa: PLC0415
     from concurrent.futures import ProcessPoolExecutor, as_completed  # noqa: PLC0415
 
@@ -191,7 +192,8 @@ def make_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = None
         try:
             for future in as_completed(futures):
                 index = futures[future]
-                results[index], problems = future.result()
+                outputs, problems = future.result()
+                results[index] = outputs
                 collector.extend(problems)
                 if progress:
                     progress(index)
@@ -235,7 +237,7 @@ def _make_one(index: int) -> tuple[Outputs | None, list]:
                                 shared.status_lines[index] if shared.status_lines else "")
     except UsageError:
         raise
-    except Exception as error:  # noqa: BLE001 - only our own errors carry diagnostics
+    except Exception as error:
         if not hasattr(error, "diagnostics"):
             raise
         return None, list(error.diagnostics)

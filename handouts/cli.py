@@ -11,13 +11,14 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Optional, TypeVar
 
 import typer
 
-from .errors import ExitCode, HandoutsError
 from .choices import Audience, PageSize
+from .errors import ExitCode, HandoutsError
 
 app = typer.Typer(
     help="Printable, referenced patient handouts on eczema and the gut-skin axis.",
@@ -104,7 +105,8 @@ def _topics_and_audiences(items: Optional[list[str]], topics: Optional[list[str]
     """Arguments may name topics or audiences; options add to them. Order kept, repeats dropped."""
     items = items or []
     found_topics = [i for i in items if not _is_audience(i)] + list(topics or [])
-    found = [_run(lambda n=n: parse_audience(n)) for n in [*(i for i in items if _is_audience(i)), *(audiences or [])]]
+    names = [*(i for i in items if _is_audience(i)), *(audiences or [])]
+    found = [_run(partial(parse_audience, name)) for name in names]
     return list(dict.fromkeys(found_topics)), list(dict.fromkeys(found))
 
 
@@ -160,14 +162,15 @@ def build(
     Example: handouts build --topic probiotics --audience parents --page-size letter --out handouts-today
     Example: handouts build probiotics parent --large-print
     """
-    from .build import BuildRequest, build as run_build  # noqa: PLC0415
+    from .build import BuildRequest  # noqa: PLC0415
+    from .build import build as run_build  # noqa: PLC0415
 
-    topic, audience = _topics_and_audiences(items, topic, audience)
+    topic, audiences = _topics_and_audiences(items, topic, audience)
     profile = _clinic(clinic)
     library = _library(content, templates, topics=topic)  # other topics' text is `check`'s job
     _report_warnings(library.warnings, strict)
     request = BuildRequest(
-        topics=tuple(topic or ()), audiences=tuple(audience or ()),
+        topics=tuple(topic or ()), audiences=tuple(audiences),
         languages=tuple(lang or (profile.default_language if profile else "en",)),
         page_size=page_size or (profile.default_page_size if profile else PageSize.A4),
         packet=packet, include_preset_packets=not (topic or packet),
@@ -425,7 +428,8 @@ def approve(
 
     Example: handouts approve probiotics diet --audience parents --by "Dr A Patel" --role "Consultant dermatologist"
     """
-    from .approvals import approvals_path, approve as record_approval  # noqa: PLC0415
+    from .approvals import approvals_path  # noqa: PLC0415
+    from .approvals import approve as record_approval  # noqa: PLC0415
 
     profile = _clinic(clinic)
     if profile is None:
@@ -527,7 +531,8 @@ def give(
     import datetime as dt  # noqa: PLC0415
 
     from . import distribution  # noqa: PLC0415
-    from .build import BuildRequest, build as run_build  # noqa: PLC0415
+    from .build import BuildRequest  # noqa: PLC0415
+    from .build import build as run_build  # noqa: PLC0415
 
     if print_ and open_:
         typer.echo("error: choose --print or --open, not both", err=True)
@@ -558,11 +563,10 @@ def give(
         typer.echo(f"{'reused' if item.reused else 'wrote'} {item.path}")
         if print_:
             _run(lambda: _send_to_printer(item.path, count))
-        elif open_:
-            if typer.launch(str(item.path)) != 0:
-                typer.echo(f"error: could not open {item.path}; open it yourself to print it "
-                           "(nothing was recorded)", err=True)
-                raise typer.Exit(int(ExitCode.WRITE))
+        elif open_ and typer.launch(str(item.path)) != 0:
+            typer.echo(f"error: could not open {item.path}; open it yourself to print it "
+                       "(nothing was recorded)", err=True)
+            raise typer.Exit(int(ExitCode.WRITE))
     today = dt.date.today()
     for name, version, fmt in given:
         _run(lambda: distribution.record(log_path, today, name, version, language, audiences[0].value, count, fmt))
@@ -586,13 +590,14 @@ def _send_to_printer(path: Path, count: int) -> None:
                                     f"{path}: print it from a PDF viewer (or use --open), then record it with "
                                     "'handouts log' (nothing was recorded)"))
     try:
-        done = subprocess.run([lp, "-n", str(count), "--", str(path)], capture_output=True, text=True, timeout=60)
+        done = subprocess.run([lp, "-n", str(count), "--", str(path)], capture_output=True, text=True, timeout=60,
+                              check=False)
     except (OSError, subprocess.TimeoutExpired) as error:
-        done = None
-        reason = str(error)
+        failed, reason = True, str(error)
     else:
-        reason = (done.stderr or done.stdout).strip().splitlines()[-1] if (done.stderr or done.stdout).strip() else ""
-    if done is None or done.returncode != 0:
+        said = (done.stderr or done.stdout).strip()
+        failed, reason = done.returncode != 0, said.splitlines()[-1] if said else ""
+    if failed:
         hint = ("no default printer is set up: set one with 'lpoptions -d PRINTER' (see 'lpstat -p')"
                 if "default destination" in reason or "no default" in reason.lower() else "check the printer")
         raise WriteError(Diagnostic(None, "print.failed",

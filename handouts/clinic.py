@@ -12,9 +12,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from .errors import Collector, ContentError, SourceSpan
 from .colours import WHITE, contrast, hex_to_rgb
-from .errors import display_path
+from .errors import Collector, ContentError, SourceSpan, display_path
 from .model import Clinic, PageSize
 
 PROFILE_NAME = "handouts.toml"
@@ -72,7 +71,7 @@ approvals = "approvals.toml"
 
 
 def _key_lines(text: str) -> dict[str, int]:
-    lines = {}
+    lines: dict[str, int] = {}
     for number, line in enumerate(text.split("\n"), start=1):
         match = re.match(r"\s*([A-Za-z_][\w-]*)\s*=", line)
         if match:

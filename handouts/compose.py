@@ -24,9 +24,30 @@ from jinja2.sandbox import SandboxedEnvironment
 from . import review
 from .errors import Collector, ContentError, SourceSpan, TemplateError, display_path
 from .markup import parse_markdown
-from .model import (Audience, Block, Callout, Clinic, Document, DocumentInfo, Heading, Inline, Inlines,
-                    Job, Library, Link, ListBlock, Only, Paragraph, Reference, Strong, Emphasis, Table,
-                    Text, TopicSource, plain_text)
+from .model import (
+    Audience,
+    Block,
+    Callout,
+    Clinic,
+    Document,
+    DocumentInfo,
+    Emphasis,
+    Heading,
+    Inline,
+    Inlines,
+    Job,
+    Library,
+    Link,
+    ListBlock,
+    Only,
+    Paragraph,
+    Reference,
+    Strong,
+    Table,
+    Text,
+    TopicSource,
+    plain_text,
+)
 from .tree import citations, merge_text, select, select_inlines, split_parts
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no font draws them, no text holds them
@@ -273,7 +294,7 @@ def compose(library: Library, job: Job, clinic: Clinic | None = None) -> Documen
     publisher = clinic or Clinic(strings["publisher"])
     topics = [library.topics[(topic_id, job.language)] for topic_id in job.topics]
     views = [topic_view(topic, job.audience, strings) for topic in topics]
-    context = {"audience": job.audience.value, "lang": job.language, "strings": strings,
+    context: dict[str, Any] = {"audience": job.audience.value, "lang": job.language, "strings": strings,
                "clinic": clinic_view(publisher, strings), "page_size": job.page_size.value,
                "large_print": job.large_print}
     if job.packet:

@@ -17,8 +17,12 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Diagnostic, SourceSpan, UsageError, WriteError
+
+if TYPE_CHECKING:
+    from .model import Change
 
 DEFAULT_LOG = "handouts-log.sqlite"
 SCHEMA = """
@@ -142,7 +146,7 @@ class Superseded:
     large_print: bool
     page_size: str | None
     packet: str | None
-    replaced_by: "Change"  # the first clinically significant change after the version given
+    replaced_by: Change  # the first clinically significant change after the version given
     current: str  # the topic's version now
 
 

@@ -49,6 +49,7 @@ def status_line(library: Library, job: Job, clinic: Clinic | None, statuses: Seq
             line = words["approved_packet"].format(clinic=clinic.name)
         else:
             approval = statuses[0].approval
+            assert approval is not None  # an approved status carries its approval
             line = words["approved"].format(clinic=clinic.name, name=approval.by, role=approval.role,
                                             date=format_date(approval.date, strings))
     else:

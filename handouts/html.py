@@ -10,12 +10,36 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 from html import escape
+from typing import Any
 
-from .model import (Block, Callout, Citation, Contents, Document, Emphasis, Heading, Inline,
-                    LineBreak, Link, ListBlock, ListKind, Masthead, Only, PageBreak, Paragraph,
-                    ReferenceList, RenderOptions, Strong, Swap, Table, Text, plain_text)
 from .citation_style import format_reference
+from .model import (
+    Block,
+    Callout,
+    Citation,
+    Contents,
+    Document,
+    Emphasis,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    ListKind,
+    Masthead,
+    Only,
+    PageBreak,
+    Paragraph,
+    ReferenceList,
+    RenderOptions,
+    Strong,
+    Swap,
+    Table,
+    Text,
+    plain_text,
+)
 from .rendered import Rendered
 from .theme_schema import ResolvedTheme, ThemeSource
 
@@ -196,7 +220,7 @@ class _Page:
         raise TypeError(f"unknown inline {inline!r}")
 
 
-_BLOCKS = {
+_BLOCKS: dict[type, Callable[[_Page, Any], str]] = {
     Heading: _Page.heading, Paragraph: _Page.paragraph, ListBlock: _Page.list, Callout: _Page.callout,
     Table: _Page.table, ReferenceList: _Page.references, Contents: _Page.contents,
     Masthead: _Page.masthead, PageBreak: _Page.page_break, Only: _Page.unresolved,

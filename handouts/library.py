@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import re
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
@@ -38,7 +39,7 @@ def shipped_dir(name: str) -> Path:
 # --- YAML with line numbers ------------------------------------------------
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 10x faster
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml: 10x faster
     """SafeLoader that leaves dates as text, so we can report bad ones clearly."""
 
 
@@ -213,7 +214,7 @@ def read_meta(data: dict[str, Any], lines: dict[str, int], path: str, folder: st
         collector.error(span("next_review_due"), "review.cycle",
                         "next_review_due must fall after last_reviewed and within 3 years of it")
     changes = _changes(data["changes"], str(data["version"]), span("changes"), collector)
-    if len(collector.errors) > start:
+    if len(collector.errors) > start or last is None or due is None:
         return None
     return TopicMeta(
         id=data["id"], kind=data["kind"], title=data["title"].strip(),
@@ -253,7 +254,7 @@ def _changes(entries: list, version: str, span: SourceSpan, collector: Collector
         collector.error(span, "front-matter.changes",
                         f"the last entry of 'changes' is version {changes[-1].version}, but the topic is "
                         f"version {version}; add an entry for {version} at the end (oldest first)")
-    if any(later.date < earlier.date for earlier, later in zip(changes, changes[1:])):
+    if any(later.date < earlier.date for earlier, later in itertools.pairwise(changes)):
         collector.error(span, "front-matter.changes", "'changes' must run oldest first, with dates in order")
     return tuple(changes)
 
@@ -333,7 +334,7 @@ def read_bibliography(paths: Sequence[Path], collector: Collector) -> dict[str, 
             values["year"] = entry.get("year")
             values = {name: (str(value) if name not in ("confirmed", "year") else value)
                       for name, value in values.items()}
-            bibliography[key] = Reference(key=key, span=span, **values)
+            bibliography[key] = Reference(key=key, span=span, **values)  # type: ignore[arg-type]
     return bibliography
 
 
@@ -419,7 +420,7 @@ def load_library(content: Sequence[Path | str] = (), templates: Sequence[Path | 
         bibliography=read_bibliography(existing(content_dirs, "references.yaml"), collector),
         strings=read_strings(content_dirs, collector),
         packets=read_packets(existing(content_dirs, "packets.yaml"), collector),
-        theme=read_theme(template_dirs, collector),
+        theme=read_theme(template_dirs, collector),  # type: ignore[arg-type]  # None only with errors, raised below
         template_dirs=tuple(map(str, template_dirs)),
         content_dirs=tuple(map(str, content_dirs)),
     )

@@ -6,6 +6,7 @@ import fcntl
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,7 @@ def _locked(folder: Path):
         os.close(descriptor)  # closing releases the lock
 
 
-def update_manifest(out_dir: Path, entries: list[dict[str, Any]], extra: list[dict[str, Any]] = ()) -> Path:
+def update_manifest(out_dir: Path, entries: list[dict[str, Any]], extra: Sequence[dict[str, Any]] = ()) -> Path:
     """Merge this build's entries into the folder's manifest, dropping files that are gone."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with _locked(out_dir):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from functools import cache
+from typing import ClassVar
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -19,13 +20,9 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
 from .errors import Collector, SourceSpan
-from .tree import merge_text
 from .model import (
     Audience,
     Block,
-    Link,
-    Only,
-    Swap,
     Callout,
     Citation,
     Contents,
@@ -34,18 +31,22 @@ from .model import (
     Inline,
     Inlines,
     LineBreak,
+    Link,
     ListBlock,
-    Masthead,
     ListItem,
     ListKind,
+    Masthead,
+    Only,
     PageBreak,
     Paragraph,
     ReferenceList,
     SourceLine,
     Strong,
+    Swap,
     Table,
     Text,
 )
+from .tree import merge_text
 
 CALLOUTS = ("main", "know", "unknown", "help-now", "get-help", "note", "safety", "questions",
             "teach-back", "fine-print", "fill-in", "cover", "audience",
@@ -280,7 +281,7 @@ class Converter:
                 row = []
         return [Table(rows[0], tuple(rows[1:]), self._span(token))]
 
-    BLOCK_HANDLERS = {
+    BLOCK_HANDLERS: ClassVar[dict[str, Callable[..., list[Block]]]] = {
         "heading_open": _heading,
         "paragraph_open": _paragraph,
         "bullet_list_open": _list,

@@ -9,9 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
-from typing import Any, Union
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Union
 
 from .choices import Audience, PageSize
 from .errors import Diagnostic, SourceSpan
@@ -263,7 +261,7 @@ class Library:
     bibliography: dict[str, Reference]
     strings: dict[str, dict[str, Any]]
     packets: dict[str, Packet]
-    theme: ThemeSource | None  # None only while a library with errors is being read
+    theme: ThemeSource
     template_dirs: tuple[str, ...]
     content_dirs: tuple[str, ...]
     warnings: tuple[Diagnostic, ...] = ()

@@ -9,26 +9,28 @@ come from shared/standards.md; hard limits fail, aims are reported.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .build import BuildRequest, compose_all, plan
 from .colours import WHITE, contrast
 from .compose import compose
 from .errors import Collector, Diagnostic, HandoutsError, Severity, SourceSpan
 from .library import yaml_entries
-from .model import (Audience, Block, Citation, Clinic, Heading, Job, Library, PageSize, TopicSource,
-                    plain_text)
-from .pemat import Item, assess, scores as pemat_scores
+from .model import Audience, Block, Citation, Clinic, Heading, Job, Library, PageSize, TopicSource, plain_text
+from .pemat import Item, assess
+from .pemat import scores as pemat_scores
 from .readability import Scores, score, sentences, text_units
 from .rendered import renderer
 from .tree import runs, select, split_parts, text_sites, walk, walk_inlines
 from .validate import topic_variant
+
+if TYPE_CHECKING:
+    from .theme_schema import ThemeSource
 
 # measure -> (hard limit, aim, True if higher is better); clinician summaries are exempt
 READING_LIMITS: dict[str, dict[str, tuple[float, float, bool]]] = {
@@ -302,7 +304,7 @@ def _print(variant: VariantReport, library: Library, topic: TopicSource, audienc
                             f"more than the {limit} allowed for a {topic.meta.kind}; shorten the text")
 
 
-def check_contrast(theme_data: dict[str, Any], collector: Collector) -> None:
+def check_contrast(theme_data: ThemeSource, collector: Collector) -> None:
     """Text colours against the page and the boxes they are printed on (WCAG 1.4.3)."""
     from .render.theme import build_theme  # noqa: PLC0415
 
@@ -334,7 +336,7 @@ def check_parity(library: Library, collector: Collector) -> None:
     by_topic: dict[str, list[TopicSource]] = {}
     for (topic_id, _), topic in sorted(library.topics.items()):
         by_topic.setdefault(topic_id, []).append(topic)
-    for topic_id, versions in by_topic.items():
+    for versions in by_topic.values():
         if len(versions) < 2:
             continue
         reference = next((t for t in versions if t.meta.language == "en"), versions[0])

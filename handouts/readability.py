@@ -80,7 +80,7 @@ def text_units(blocks: tuple[Block, ...]) -> list[str]:
 
 
 def sentences(units: list[str]) -> list[str]:
-    found = []
+    found: list[str] = []
     for unit in units:
         found.extend(part for part in SENTENCE_END.split(unit) if LETTER.search(part))
     return found

@@ -13,9 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .model import Document, RenderOptions
+
+if TYPE_CHECKING:
+    from .theme_schema import ThemeSource
 
 # styles whose text may be smaller than body text: references, fine print, page furniture
 SMALL_PRINT_STYLES = frozenset({"reference", "fine.print", "small.title", "header", "footer"})
@@ -46,7 +49,7 @@ class Rendered:
     facts: PageFacts | None = None  # None for formats without pages
 
 
-Render = Callable[[Document, dict[str, Any], RenderOptions], Rendered]
+Render = Callable[[Document, "ThemeSource", RenderOptions], Rendered]
 
 RENDERERS: dict[str, tuple[str, str]] = {  # format -> (module, function)
     "pdf": ("handouts.render", "render"),

@@ -328,7 +328,7 @@ class _Validator:
 
     def fields(self, path: Path_, data: dict[str, Any], schema: Mapping[str, Check | str],
                required: Iterable[str] = ()) -> dict[str, Any]:
-        values = {}
+        values: dict[str, Any] = {}
         for key, value in data.items():
             where = (*path, key)
             if key not in schema:
@@ -533,7 +533,7 @@ class ThemeSource:
 
 def read_layers(layers: Iterable[tuple[str, Layer]], collector: Collector) -> ThemeSource | None:
     """Stack (overlay name or '', layer) in folder order and validate the base and every overlay."""
-    base, overlays = EMPTY, {}
+    base, overlays = EMPTY, dict[str, Any]()
     for name, layer in layers:
         if name:
             overlays[name] = merge(overlays.get(name, EMPTY), layer)
@@ -543,7 +543,7 @@ def read_layers(layers: Iterable[tuple[str, Layer]], collector: Collector) -> Th
         collector.error(None, "theme.missing", "no theme.yaml in any templates folder")
         return None
     before = len(collector.errors)
-    theme = validate(base, collector)
+    validate(base, collector)
     for name, overlay in overlays.items():
         if name != LARGE_PRINT:
             for path in overlay.spans:

@@ -15,9 +15,29 @@ from dataclasses import dataclass, replace
 from typing import assert_never
 
 from .errors import SourceSpan
-from .model import (Audience, Block, Callout, Citation, Contents, Emphasis, Heading, Inline, Inlines,
-                    LineBreak, Link, ListBlock, Masthead, Only, PageBreak, Paragraph,
-                    ReferenceList, Strong, Swap, Table, Text)
+from .model import (
+    Audience,
+    Block,
+    Callout,
+    Citation,
+    Contents,
+    Emphasis,
+    Heading,
+    Inline,
+    Inlines,
+    LineBreak,
+    Link,
+    ListBlock,
+    Masthead,
+    Only,
+    PageBreak,
+    Paragraph,
+    ReferenceList,
+    Strong,
+    Swap,
+    Table,
+    Text,
+)
 
 PARTS = ("questions", "safety", "get-help", "teach-back")  # boxes the template places itself
 FURNITURE = ("fine-print", "audience", "fill-in")  # boxes the template adds around every handout

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import Collector, Diagnostic, SourceSpan, display_path
-from dataclasses import replace
-
 from .model import Audience, Block, Callout, Heading, Library, ListBlock, Only, Paragraph, Swap, TopicSource
 from .tree import citations, select, select_inlines, walk_inlines
 
@@ -62,7 +61,7 @@ def check_topic(topic: TopicSource, library: Library, collector: Collector) -> N
                                 f"'{{{body}}}' has no words for {audience.value}; add "
                                 f"'| {audience.value}: ...'")
     cited: set[str] = set()
-    for citation, span in citations(topic.blocks + (Paragraph(topic.main_message, meta.span),)):
+    for citation, span in citations((*topic.blocks, Paragraph(topic.main_message, meta.span))):
         for key in citation.keys:
             cited.add(key)
             if key not in meta.references:

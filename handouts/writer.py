@@ -35,7 +35,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def _problem(path: Path, error: OSError):
-    from .errors import Diagnostic
+    from .errors import Diagnostic  # noqa: PLC0415
 
     reason = error.strerror or str(error)
     return Diagnostic(SourceSpan(str(path)), "output.write",

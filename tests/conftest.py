@@ -79,7 +79,7 @@ TEST_CLINIC = {  # init's example values, each replaced: a profile still holding
 
 def clinic_profile_text(require_approval: bool = False, **values: str) -> str:
     """`handouts init`'s profile as a clinic would edit it; `values` set other keys (as TOML text)."""
-    from handouts.clinic import EXAMPLE  # noqa: PLC0415
+    from handouts.clinic import EXAMPLE
 
     text = EXAMPLE
     for old, new in TEST_CLINIC.items():

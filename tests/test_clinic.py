@@ -11,7 +11,6 @@ from PIL import Image
 
 from handouts.clinic import read_clinic
 from handouts.errors import ContentError
-from handouts.library import load_library
 from handouts.pdfinfo import inspect_pdf
 
 from .conftest import TEST_CLINIC, clinic_profile_text, pdf_fonts, pdf_text, pdfs_under

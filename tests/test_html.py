@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 from html.parser import HTMLParser
-from pathlib import Path
 
 from .conftest import pdfs_under
 

@@ -2,8 +2,20 @@
 
 from handouts.errors import Collector, SourceSpan
 from handouts.markup import parse_markdown
-from handouts.model import (Audience, Callout, Citation, Heading, Link, ListBlock, ListKind, Only,
-                            Paragraph, Strong, Table, Text)
+from handouts.model import (
+    Audience,
+    Callout,
+    Citation,
+    Heading,
+    Link,
+    ListBlock,
+    ListKind,
+    Only,
+    Paragraph,
+    Strong,
+    Table,
+    Text,
+)
 from handouts.tree import select, split_parts
 
 

@@ -112,7 +112,6 @@ def test_packet_has_contents_bookmarks_and_one_reference_list(library, tmp_path)
     reader = pypdf.PdfReader(built.path)
     outline = [entry["/Title"] for entry in reader.outline if isinstance(entry, dict)]
     assert outline == ["Contents", "Bathing and eczema", "Bath diary", "References"]
-    titles = outline[1:3]
     contents_page = reader.pages[0].extract_text().splitlines()
     assert "Starter pack" in contents_page and "Contents" in contents_page
     entries = [entry for entry in reader.outline if isinstance(entry, dict)]

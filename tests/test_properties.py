@@ -4,7 +4,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from handouts.build import BuildRequest, build
 from handouts.clinic import read_clinic
@@ -14,7 +15,7 @@ from handouts.model import Audience
 
 from .conftest import FIXTURES
 
-MARKUP = list("<>&*_[]{}()#|:\\`!~@;'\"-+.=") + ["<b>", "</i>", "&amp;", ":::", "[@", "{parents:", "\n", "\n\n"]
+MARKUP = [*"<>&*_[]{}()#|:\\`!~@;'\"-+.=", "<b>", "</i>", "&amp;", ":::", "[@", "{parents:", "\n", "\n\n"]
 TEXT = st.lists(st.one_of(st.text(max_size=12), st.sampled_from(MARKUP)), max_size=25).map("".join)
 SETTINGS = settings(max_examples=int(__import__("os").environ.get("HYPOTHESIS_EXAMPLES", 40)), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -3,7 +3,6 @@
 import errno
 import json
 import multiprocessing
-import os
 import shutil
 from pathlib import Path
 

@@ -8,7 +8,7 @@ returns the bytes with the facts of what it drew (pages, fonts, text sizes).
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, ClassVar
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.pdfbase import pdfmetrics
@@ -22,6 +22,9 @@ from ..model import Document, PageSize, RenderOptions
 from ..rendered import PageFacts, Rendered
 from .blocks import PAGE_COUNT_FORM, HeadingParagraph, Renderer, trim_trailing_space, xml_escape
 from .theme import Theme, build_theme
+
+if TYPE_CHECKING:
+    from ..theme_schema import ThemeSource
 
 PAGE_SIZES = {PageSize.A4: A4, PageSize.LETTER: LETTER}
 FURNITURE_STYLES = ("header", "footer")
@@ -37,7 +40,7 @@ def _canvas_class(theme: Theme, document: Document, options: RenderOptions,
     contents_style = theme.style("contents.1")
 
     class FinishingCanvas(Canvas):
-        heading_pages: list[int] = []
+        heading_pages: ClassVar[list[int]] = []
 
         def save(self):
             if options.pad_to_even_pages and (self.getPageNumber() - 1) % 2:
@@ -142,7 +145,7 @@ class HandoutDocTemplate(BaseDocTemplate):
                 self.canv.heading_pages.append(self.page)
 
 
-def render(document: Document, theme_data: dict[str, Any], options: RenderOptions = RenderOptions()) -> Rendered:
+def render(document: Document, theme_data: ThemeSource, options: RenderOptions = RenderOptions()) -> Rendered:
     """Lay the document out once and return the PDF; raise RenderError naming the source line."""
     theme = build_theme(theme_data, options.large_print, options.accent)
     page_width, page_height = PAGE_SIZES[options.page_size]

@@ -11,15 +11,38 @@ from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Image as RLImage, PageBreak as RLPageBreak
+from reportlab.platypus import Flowable, Spacer, TableStyle
+from reportlab.platypus import Image as RLImage
+from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Paragraph as RLParagraph
-from reportlab.platypus import Spacer, Table as RLTable, TableStyle
+from reportlab.platypus import Table as RLTable
 
-from ..errors import Diagnostic, SourceSpan
-from ..model import (Block, Callout, Citation, Contents, Document, Emphasis, Heading, Inline,
-                     LineBreak, Link, ListBlock, ListKind, Masthead, Only, PageBreak, Paragraph,
-                     ReferenceList, Strong, Swap, Table, Text, plain_text)
 from ..citation_style import format_reference
+from ..errors import Diagnostic, SourceSpan
+from ..model import (
+    Block,
+    Callout,
+    Citation,
+    Contents,
+    Document,
+    Emphasis,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    ListKind,
+    Masthead,
+    Only,
+    PageBreak,
+    Paragraph,
+    ReferenceList,
+    Strong,
+    Swap,
+    Table,
+    Text,
+    plain_text,
+)
 from .theme import Theme
 
 
@@ -253,7 +276,7 @@ class Renderer:
         if not content:
             return []
         rows = _box_rows(content)
-        commands = [
+        commands: list[tuple] = [
             ("LEFTPADDING", (0, 0), (-1, -1), padding + box.bar_width),
             ("RIGHTPADDING", (0, 0), (-1, -1), padding),
             ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
@@ -433,10 +456,8 @@ def _column_widths(block: Table, width: float, cell, header, padding: float) -> 
     for style, row in rows:
         for index, content in enumerate(row[:columns]):
             text = plain_text(content)
-            def measure(words: str) -> float:
-                return stringWidth(words, style.fontName, style.fontSize) + 2 * padding
-            least[index] = max(least[index], *(measure(w) for w in text.split()), 2 * padding)
-            wanted[index] = max(wanted[index], measure(text))
+            least[index] = max(least[index], *(_measure(w, style, padding) for w in text.split()), 2 * padding)
+            wanted[index] = max(wanted[index], _measure(text, style, padding))
     spare = width - sum(least)
     if spare <= 0:
         return [width * n / sum(least) for n in least]
@@ -445,5 +466,5 @@ def _column_widths(block: Table, width: float, cell, header, padding: float) -> 
     return [n + spare * ((e or (0 if sum(extra) else 1)) / total_extra) for n, e in zip(least, extra)]
 
 
-def _plain_cell(cell) -> str:
-    return "".join(_plain(i) for i in cell)
+def _measure(words: str, style: ParagraphStyle, padding: float) -> float:
+    return stringWidth(words, style.fontName, style.fontSize) + 2 * padding
