@@ -272,7 +272,7 @@ def topic_view(topic: TopicSource, audience: Audience, strings: dict[str, Any]) 
 
 
 def template_for(topic: TopicSource) -> str:
-    return "tool.md.j2" if topic.meta.kind == "tool" else "handout.md.j2"
+    return "handout.md.j2" if topic.meta.kind == "topic" else "tool.md.j2"
 
 
 def clinic_view(clinic: Clinic, strings: dict[str, Any]) -> dict[str, Any]:
@@ -354,6 +354,7 @@ def _info(job: Job, topics: Sequence[TopicSource], strings: dict[str, Any],
     return DocumentInfo(
         title=literal(title), subject=literal(subject), author=literal(publisher.name),
         language=job.language, header_text=_header(publisher), footer_text=literal(footer),
+        kind="packet" if job.packet else topics[0].meta.kind,
         page_label=strings["page_of"], keywords=("eczema", "atopic dermatitis", job.audience.value),
         online_label=strings["online_copy"])
 
@@ -389,5 +390,5 @@ def compose_catalogue(library: Library, language: str, clinic: Clinic | None = N
         title=catalogue["title"], subject=catalogue["intro"], author=literal(publisher.name),
         language=language, header_text=_header(publisher),
         footer_text=literal(catalogue["footer"].format(count=count)), page_label=strings["page_of"],
-        online_label=strings["online_copy"])
+        online_label=strings["online_copy"], kind="catalogue")
     return Document(info=info, blocks=blocks, references=(), logo=publisher.logo)

@@ -25,7 +25,7 @@ from .theme_schema import read_layers as read_theme_layers
 
 TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LANGUAGE = re.compile(r"^[a-z]{2}$")
-KINDS = ("topic", "tool")
+KINDS = ("topic", "tool", "diary")
 MAX_REVIEW_CYCLE_DAYS = 3 * 366
 
 
@@ -196,7 +196,7 @@ def read_meta(data: dict[str, Any], lines: dict[str, int], path: str, folder: st
         collector.error(span("language"), "front-matter.language",
                         f"language '{data['language']}' does not match the file name '{language}.md'")
     if data["kind"] not in KINDS:
-        collector.error(span("kind"), "front-matter.kind", "kind must be 'topic' or 'tool'")
+        collector.error(span("kind"), "front-matter.kind", "kind must be 'topic' (a handout), 'tool' (a one-page form) or 'diary' (a form of one page per week)")
     audiences = []
     for name in data["audiences"]:
         try:

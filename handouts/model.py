@@ -321,6 +321,7 @@ class DocumentInfo:
     keywords: tuple[str, ...] = ()
     online_label: str = ""  # e.g. "Read this online:"
     status_line: str = ""  # approval or review status, printed on every page
+    kind: str = "topic"  # topic, tool, diary (a tool of one page per week), packet or catalogue
 
 
 @dataclass(frozen=True, slots=True)

@@ -175,6 +175,7 @@ class Tables:
     grid: str  # #rrggbb
     blank_row_height: float  # points
     padding: float  # points
+    writing_row_height: float = 22.0  # mm: an empty row of a diary, tall enough to write a day in
 
 
 @dataclass(frozen=True)
@@ -263,7 +264,7 @@ SECTIONS: dict[str, dict[str, Check | str]] = {
     "page": {"margin": MARGIN, "header_height": BAND, "footer_height": BAND},
     "fonts": {face: _font_file for face in FACES},
     "lists": {"indent": LENGTH, "checkbox": LENGTH, "bullet": _text},
-    "tables": {"grid": COLOR_REF, "blank_row_height": SIZE, "padding": PADDING},
+    "tables": {"grid": COLOR_REF, "blank_row_height": SIZE, "padding": PADDING, "writing_row_height": LENGTH},
     "masthead": {"logo_height": LENGTH, "logo_width": LENGTH, "qr_size": LENGTH},
 }
 STYLE_FIELDS: dict[str, Check | str] = {

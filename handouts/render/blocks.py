@@ -295,11 +295,12 @@ class Renderer:
         widths = _column_widths(block, width, theme.style("table.cell"), theme.style("table.header"),
                                 theme.table_padding)
         header = [self.paragraph(cell, block.span, "table.header") for cell in block.header]
+        blank_height = theme.writing_row_height if self.document.info.kind == "diary" else theme.blank_row_height
         rows = [header]
         for row in block.rows:
             cells = list(row) + [()] * (columns - len(row))
             rows.append([self.paragraph(cell, block.span, "table.cell") if cell
-                         else Spacer(1, theme.blank_row_height) for cell in cells[:columns]])
+                         else Spacer(1, blank_height) for cell in cells[:columns]])
         pad = theme.table_padding
         table = self.grid(rows, widths, [
             ("GRID", (0, 0), (-1, -1), 0.75, theme.table_grid),

@@ -43,6 +43,7 @@ class Theme:
     bullet: str
     table_grid: Color
     blank_row_height: float
+    writing_row_height: float  # points
     table_padding: float
     font_names: dict[str, str]
     logo_height: float
@@ -116,6 +117,7 @@ def _build_theme(resolved: ResolvedTheme) -> Theme:
         margin=page.margin * mm, header_height=page.header_height * mm, footer_height=page.footer_height * mm,
         list_indent=lists.indent * mm, checkbox=lists.checkbox * mm, bullet=lists.bullet,
         table_grid=HexColor(tables.grid), blank_row_height=tables.blank_row_height,
+        writing_row_height=tables.writing_row_height * mm,
         table_padding=tables.padding, font_names=fonts,
         logo_height=masthead.logo_height * mm, logo_width=masthead.logo_width * mm, qr_size=masthead.qr_size * mm,
     )
