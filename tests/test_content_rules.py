@@ -123,7 +123,8 @@ def test_every_patient_handout_ends_with_when_to_get_help_and_the_clinics_emerge
     assert "999 in the UK" not in text  # the clinic's number replaces the default line
 
 
-def test_without_a_profile_the_emergency_line_names_the_uk_us_and_eu_numbers(tmp_path):
+def test_without_a_profile_the_emergency_line_names_the_uk_us_and_eu_numbers(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no handouts.toml here to pick up
     out = tmp_path / "out"
     run("build", "-t", "get-help", "-a", "parents", "--jobs", "1", "-o", out)
     text = flat(pdf_text(out / "en" / "parents" / "get-help.pdf"))
