@@ -272,7 +272,7 @@ def topic_view(topic: TopicSource, audience: Audience, strings: dict[str, Any]) 
 
 
 def template_for(topic: TopicSource) -> str:
-    return "handout.md.j2" if topic.meta.kind == "topic" else "tool.md.j2"
+    return {"topic": "handout.md.j2", "diary": "diary.md.j2"}.get(topic.meta.kind, "tool.md.j2")
 
 
 def clinic_view(clinic: Clinic, strings: dict[str, Any]) -> dict[str, Any]:

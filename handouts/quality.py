@@ -39,7 +39,7 @@ READING_LIMITS: dict[str, dict[str, tuple[float, float, bool]]] = {
     "es": {"fernandez_huerta": (60, 70, True)},
 }
 PEMAT_LIMITS = {"understandability": (70, 90), "actionability": (70, 80)}
-MAX_PAGES = {"topic": 2, "tool": 1, "diary": 2}  # a diary: one page per week, two weeks
+MAX_PAGES = {"topic": 2, "tool": 1, "diary": 3}  # a diary: a page of instructions, then a page a week
 MIN_BODY_SIZE = 12.0
 MIN_LARGE_PRINT_SIZE = 16.0
 MIN_CONTRAST = 4.5

@@ -15,6 +15,7 @@ A crafted topic proves that these checks can fail.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -168,10 +169,15 @@ main_message: This handout exists only to test the checks.
 audiences: [parents, adults]
 language: en
 version: "1.0"
-last_reviewed: 2026-11-30
-next_review_due: 2027-11-30
-reviewer: Consultant dermatologist
+last_reviewed: {today}
+next_review_due: {due}
+evidence_checked_by: the handouts editors
 references: [nice-ng190]
+changes:
+  - version: "1.0"
+    date: {today}
+    change: First version
+    clinical: true
 ---
 ## What you can do
 
@@ -186,12 +192,15 @@ def crafted(tmp_path_factory) -> Path:
     for topic_id, advice in (("crafted-stop", "Stop the cream for a week."),
                              ("crafted-keep", "Keep using the cream every day.")):
         (folder / topic_id).mkdir(parents=True)
-        (folder / topic_id / "en.md").write_text(CRAFTED.format(id=topic_id, advice=advice), encoding="utf-8")
+        today = dt.date.today()
+        text = CRAFTED.format(id=topic_id, advice=advice, today=today, due=today + dt.timedelta(days=300))
+        (folder / topic_id / "en.md").write_text(text, encoding="utf-8")
     return folder
 
 
 def test_handouts_check_catches_a_crafted_topic_that_says_stop_the_cream(crafted):
-    result = CliRunner().invoke(app, ["check", "--json", "--content", str(crafted)])
+    result = CliRunner().invoke(app, ["check", "--json", "--content", str(crafted),
+                                      "-t", "crafted-stop", "-t", "crafted-keep"])
     assert result.exit_code != 0
     report, _ = json.JSONDecoder().raw_decode(result.output[result.output.index("{"):])
     flagged = [d for d in report["diagnostics"] if d["code"] == "forbidden.advice"]

@@ -148,7 +148,7 @@ def test_check_command_json(cli, content):
     assert not report["passed"] and result.exit_code == 1
     failing = {(v["topic"], v["audience"]) for v in report["variants"] if v["status"] == "fail"}
     blamed = {d["location"].split("/")[1] for d in report["diagnostics"] if d["code"] == "glossary.undefined"}
-    assert failing and {topic for topic, _ in failing} == blamed
+    assert blamed and blamed <= {topic for topic, _ in failing}
 
 
 def test_a_language_without_a_reading_measure_fails_the_check(cli, tmp_path):

@@ -123,10 +123,40 @@ def test_no_patient_handout_gives_the_flagged_advice(default_build):
                 assert warns, f"{pdf.name}: {sentence}"
 
 
-@pytest.mark.parametrize("topic_id", ["action-plan", "food-diary", "visit-questions"])
+@pytest.mark.parametrize("topic_id", ["action-plan", "get-help", "symptom-tracker", "visit-questions"])
 def test_tools_fit_on_one_page(default_build, topic_id):
     for audience in LIBRARY.topics[(topic_id, "en")].meta.audiences:
         assert len(pypdf.PdfReader(default_build / "en" / audience.value / f"{topic_id}.pdf").pages) == 1
+
+
+def test_the_food_diary_is_a_page_of_instructions_then_a_page_a_week(default_build):
+    """Each week's page holds its seven days, in rows tall enough to write in (20 mm or more)."""
+    for audience in ("parents", "adults"):
+        reader = pypdf.PdfReader(default_build / "en" / audience / "food-diary.pdf")
+        assert len(reader.pages) == 3
+        first, *weeks = (_flat(page.extract_text()) for page in reader.pages)
+        assert "When to get help" in first and "How to use this diary" in first
+        for week, days in zip(weeks, (range(1, 8), range(8, 15))):
+            assert "What was eaten and drunk" in week
+            assert all(f" {day} " in f" {week} " for day in days)
+        rows = _row_heights(reader.pages[1])
+        assert len(rows) == 6 and min(rows) >= 20 * 72 / 25.4 - 0.5, rows
+
+
+def _row_heights(page) -> list[float]:
+    """Gaps between the y positions of the day numbers (1 to 7) down the first week's page."""
+    found: dict[str, list[float]] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() in {str(d) for d in range(1, 8)}:
+            found.setdefault(text.strip(), []).append(tm[5] * cm[3] + cm[5])
+    page.extract_text(visitor_text=visit)
+    ys: list[float] = []
+    for day in range(1, 8):  # each day's number is the highest one below the day before
+        below = [y for y in found.get(str(day), []) if not ys or y < ys[-1]]
+        if below:
+            ys.append(max(below))
+    return [a - b for a, b in zip(ys, ys[1:])]
 
 
 def test_action_plan_zones_are_named_in_words(default_build):
@@ -182,4 +212,4 @@ def test_default_build_claims_no_review_and_says_sample_on_every_page(default_bu
         assert not any("reviewed by" in page.lower() for page in pages), pdf
         assert all("Sample: not approved for use by any clinic" in page for page in pages), pdf
     probiotics = _flat(pdf_text(default_build / "en" / "parents" / "probiotics.pdf"))
-    assert "last checked against its sources by the handouts editors" in probiotics
+    assert "Evidence checked by the handouts editors on" in probiotics

@@ -295,7 +295,8 @@ class Renderer:
         widths = _column_widths(block, width, theme.style("table.cell"), theme.style("table.header"),
                                 theme.table_padding)
         header = [self.paragraph(cell, block.span, "table.header") for cell in block.header]
-        blank_height = theme.writing_row_height if self.document.info.kind == "diary" else theme.blank_row_height
+        blank_height = (theme.writing_row_height - 2 * theme.table_padding if self.document.info.kind == "diary"
+                        else theme.blank_row_height)
         rows = [header]
         for row in block.rows:
             cells = list(row) + [()] * (columns - len(row))
