@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -156,7 +157,7 @@ def _row_heights(page) -> list[float]:
         below = [y for y in found.get(str(day), []) if not ys or y < ys[-1]]
         if below:
             ys.append(max(below))
-    return [a - b for a, b in zip(ys, ys[1:])]
+    return [a - b for a, b in itertools.pairwise(ys)]
 
 
 def test_action_plan_zones_are_named_in_words(default_build):
