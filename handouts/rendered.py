@@ -58,6 +58,20 @@ RENDERERS: dict[str, tuple[str, str]] = {  # format -> (module, function)
 SUFFIXES = {"pdf": ".pdf", "html": ".html"}
 
 
+def creation_time() -> int:
+    """When a file counts as made, in seconds since 1970: SOURCE_DATE_EPOCH when set (the
+    reproducible-builds convention), else the start of today (UTC), so that a PDF shows
+    the day it was built and two builds on one day are identical byte for byte."""
+    import os  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    given = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if given.isdigit():
+        return int(given)
+    now = int(time.time())
+    return now - now % 86400
+
+
 def renderer(name: str) -> Render:
     module, function = RENDERERS[name]
     return getattr(import_module(module), function)

@@ -99,10 +99,24 @@ def test_metadata(library, tmp_path):
     assert [entry["/Title"] for entry in reader.outline if isinstance(entry, dict)] == ["Bathing and eczema"]
 
 
-def test_same_input_gives_identical_bytes(library, tmp_path):
+def test_same_input_gives_identical_bytes(library, tmp_path, monkeypatch):
+    """The reproducible-builds convention: with SOURCE_DATE_EPOCH set, builds match byte for byte."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764460800")  # 30 November 2025
     first = build_one(library, tmp_path / "one", Audience.PARENTS).read_bytes()
     second = build_one(library, tmp_path / "two", Audience.PARENTS).read_bytes()
     assert first == second
+    assert pypdf.PdfReader(tmp_path / "one" / "en" / "parents" / "mini.pdf").metadata["/CreationDate"] \
+        .startswith("D:20251130")
+
+
+def test_a_pdf_is_dated_the_day_it_was_built(library, tmp_path, monkeypatch):
+    import datetime as dt
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    before = dt.datetime.now(dt.UTC).date()
+    created = pypdf.PdfReader(build_one(library, tmp_path, Audience.PARENTS)).metadata["/CreationDate"]
+    after = dt.datetime.now(dt.UTC).date()
+    assert created[2:10] in (before.strftime("%Y%m%d"), after.strftime("%Y%m%d"))
 
 
 def test_packet_has_contents_bookmarks_and_one_reference_list(library, tmp_path):

@@ -8,9 +8,11 @@ returns the bytes with the facts of what it drew (pages, fonts, text sizes).
 from __future__ import annotations
 
 import io
+import time
 from typing import TYPE_CHECKING, ClassVar
 
 from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
@@ -19,7 +21,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from .. import __version__
 from ..errors import Diagnostic, RenderError, SourceSpan
 from ..model import Document, PageSize, RenderOptions
-from ..rendered import PageFacts, Rendered
+from ..rendered import PageFacts, Rendered, creation_time
 from .blocks import PAGE_COUNT_FORM, HeadingParagraph, Renderer, trim_trailing_space, xml_escape
 from .theme import Theme, build_theme
 
@@ -42,6 +44,10 @@ def _canvas_class(theme: Theme, document: Document, options: RenderOptions,
     class FinishingCanvas(Canvas):
         heading_pages: ClassVar[list[int]] = []
 
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._doc._timeStamp = _timestamp(creation_time())  # the build date, not 1 January 2000
+
         def save(self):
             if options.pad_to_even_pages and (self.getPageNumber() - 1) % 2:
                 on_page(self)  # a page left blank so the next handout starts on a new sheet
@@ -59,6 +65,13 @@ def _canvas_class(theme: Theme, document: Document, options: RenderOptions,
             self.endForm()
 
     return FinishingCanvas
+
+
+def _timestamp(seconds: int) -> TimeStamp:
+    stamp = TimeStamp(invariant=1)
+    stamp.t, stamp.lt = seconds, time.gmtime(seconds)
+    stamp.YMDhms, stamp.dhh, stamp.dmm, stamp.tzname = tuple(stamp.lt)[:6], 0, 0, "UTC"
+    return stamp
 
 
 def _draw_furniture(canvas: Canvas, document: Document, theme: Theme) -> None:
