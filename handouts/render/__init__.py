@@ -190,10 +190,9 @@ def render(document: Document, theme_data: ThemeSource, options: RenderOptions =
     canvasmaker.heading_pages = []
     try:
         template.build(story, canvasmaker=canvasmaker)
-    except LayoutError as error:
-        reason = str(error).split("\n")[0][:160]
+    except LayoutError:
         raise RenderError(Diagnostic(template.current_span, "layout.overflow",
-                                     f"this part does not fit on a page ({reason}); "
+                                     "this part does not fit on a page, even on a page of its own; "
                                      "split it into shorter paragraphs, rows or boxes")) from None
     return Rendered(buffer.getvalue(), _facts(template, renderer, theme, (page_width, page_height)))
 
