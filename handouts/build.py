@@ -184,6 +184,7 @@ def make_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = None
     import multiprocessing  # noqa: PLC0415
     from concurrent.futures import ProcessPoolExecutor, as_completed  # noqa: PLC0415
 
+    _warm_up(library, formats)
     collector = Collector()
     results: list[Outputs | None] = [None] * len(jobs)
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
@@ -217,6 +218,17 @@ class _Shared:
 
 
 _WORKER: list[_Shared] = []  # set in each worker by _start_worker, never before forking
+
+
+def _warm_up(library: Library, formats: tuple[str, ...]) -> None:
+    """Import the renderers and register the fonts once, before forking, so that every
+    worker inherits them instead of paying for them again."""
+    for name in formats:
+        renderer(name)
+    if "pdf" in formats:
+        from .render.theme import build_theme  # noqa: PLC0415
+
+        build_theme(library.theme)
 
 
 def _start_worker(shared: _Shared) -> None:

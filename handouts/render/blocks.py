@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
@@ -339,7 +341,7 @@ class Renderer:
         style = self.style("masthead.url")
         lines = [document.info.online_label,
                  *_break_at_slashes(document.online_url, style.fontName, style.fontSize, text_width - 6)]
-        qr_code = _qr_code(document.online_url, theme.qr_size, theme.font_names["regular"])
+        qr_code = QrCode(document.online_url, theme.qr_size)
         table = self.grid(
             [[logo, RLParagraph("<br/>".join(map(xml_escape, lines)), style), qr_code]],
             [width - qr_width - text_width, text_width, qr_width],
@@ -411,17 +413,46 @@ def _break_at_slashes(url: str, font: str, size: float, width: float) -> list[st
     return lines
 
 
-def _qr_code(url: str, size: float, font_name: str) -> Flowable:
-    from reportlab.graphics.barcode.qr import QrCodeWidget  # noqa: PLC0415 - only branded handouts
-    from reportlab.graphics.shapes import Drawing  # noqa: PLC0415
+QUIET_ZONE = 4  # modules of empty space around a QR code, as the QR standard asks
 
-    widget = QrCodeWidget(url, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.initialFontName = font_name  # else ReportLab graphics select unembedded Helvetica
-    drawing.add(widget)
-    drawing.hAlign = "RIGHT"
-    return drawing
+
+@cache
+def _qr_modules(url: str) -> tuple[tuple[bool, ...], ...]:
+    """The dark and light modules of a QR code (error correction M), computed once per address."""
+    from reportlab.graphics.barcode import qrencoder  # noqa: PLC0415 - only branded handouts
+
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(url)
+    code.make()
+    return tuple(tuple(bool(module) for module in row) for row in code.modules)
+
+
+class QrCode(Flowable):
+    """A QR code drawn as one filled path, with its quiet zone inside `size`."""
+
+    def __init__(self, url: str, size: float):
+        super().__init__()
+        self.modules = _qr_modules(url)
+        self.size = size
+        self.hAlign = "RIGHT"
+
+    def wrap(self, available_width, available_height):
+        return self.size, self.size
+
+    def draw(self):
+        count = len(self.modules)
+        module = self.size / (count + 2 * QUIET_ZONE)
+        path = self.canv.beginPath()
+        for row_index, row in enumerate(self.modules):
+            y = self.size - (row_index + QUIET_ZONE + 1) * module
+            column = 0
+            for dark, run in itertools.groupby(row):
+                length = len(list(run))
+                if dark:
+                    path.rect((column + QUIET_ZONE) * module, y, length * module, module)
+                column += length
+        self.canv.setFillColorRGB(0, 0, 0)
+        self.canv.drawPath(path, stroke=0, fill=1)
 
 
 def _box_rows(content: list[Flowable]) -> list[list[list[Flowable]]]:
