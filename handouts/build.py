@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .compose import Job, compose
-from .errors import Collector, Diagnostic, UsageError
+from .errors import Collector, Diagnostic, RenderError, UsageError
 from .library import TOPIC_ID
 from .model import Audience, Clinic, Document, Library, PageSize
 from .render import render
-from .manifest import entry as manifest_entry, update_manifest
-from .writer import inside, write_atomic
+from .manifest import MANIFEST, entry as manifest_entry, manifest_data
+from .transaction import Transaction
 
 DEFAULT_LANGUAGE = "en"
 
@@ -116,9 +116,9 @@ def _packet_jobs(library: Library, request: BuildRequest, language: str, name: s
     return jobs
 
 
-def output_path(out_dir: Path, job: Job) -> Path:
+def output_path(transaction: Transaction, job: Job) -> Path:
     folder = (job.language, job.audience.value, *(("packets",) if job.packet else ()))
-    return inside(out_dir, *folder, job.file_name)
+    return transaction.final_path(*folder, job.file_name)
 
 
 def compose_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = None) -> list[Document]:
@@ -138,50 +138,127 @@ def compose_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = N
 
 
 Outputs = dict[str, bytes]  # file suffix -> contents
+Sink = Callable[[int, Outputs], None]  # called with each job's outputs as soon as they exist
 
 
 def make_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = None, workers: int = 1,
-             progress: Callable[[int], None] | None = None, html: bool = False) -> list[Outputs]:
+             progress: Callable[[int], None] | None = None, html: bool = False,
+             sink: Sink | None = None) -> list[Outputs] | None:
     """Compose and render every job; in worker processes when there is enough work to share.
 
     Every composition problem is collected before failing once, as in `compose_all`.
+    With `sink`, each job's outputs go to it as soon as they are rendered and are
+    not kept (memory stays flat); without, they are returned in job order.
     """
+    results: list[Outputs | None] = [None] * len(jobs) if sink is None else []
+
+    def deliver(index: int, outputs: Outputs) -> None:
+        if sink is None:
+            results[index] = outputs
+        else:
+            sink(index, outputs)
+        if progress:
+            progress(index)
+
     workers = max(1, min(workers, len(jobs)))
     if workers == 1 or len(jobs) < 4:
-        results = []
         for index, document in enumerate(compose_all(library, jobs, clinic)):
-            results.append(_outputs(document, library.theme, html))
-            if progress:
-                progress(index)
-        return results
+            deliver(index, _outputs(document, library.theme, html))
+        return None if sink else results  # type: ignore[return-value]
+    _make_in_workers(library, jobs, clinic, workers, html, deliver)
+    return None if sink else results  # type: ignore[return-value]
+
+
+def _make_in_workers(library, jobs, clinic, workers, html, deliver) -> None:
+    """Forked workers render; this process receives each result and hands it on at once.
+
+    A small pool of our own, without threads: each worker has one pipe, asks
+    for nothing, and is given one job index at a time. Workers ignore Ctrl-C
+    (the terminal sends it to the whole group): this process stops, kills the
+    workers and reaps them, so an interrupt never prints worker tracebacks and
+    never waits for a worker. A worker that dies is reported, not waited for.
+    """
     import multiprocessing  # noqa: PLC0415
-    from concurrent.futures import ProcessPoolExecutor, as_completed  # noqa: PLC0415
+    from multiprocessing.connection import wait  # noqa: PLC0415
 
     from .render.theme import build_theme  # noqa: PLC0415
 
     global _SHARED
     build_theme(library.theme)  # register fonts once; forked workers inherit them
     _SHARED = (library, tuple(jobs), clinic, html)  # forked workers inherit these: only indices travel
+    context = multiprocessing.get_context("fork")
     collector = Collector()
-    results: list[Outputs | None] = [None] * len(jobs)
+    pending = iter(range(len(jobs)))
+    processes, busy = [], {}  # busy: connection -> job index
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {pool.submit(_make_one, index): index for index in range(len(jobs))}
-            try:
-                for future in as_completed(futures):
-                    index = futures[future]
-                    results[index], problems = future.result()
-                    collector.extend(problems)
-                    if progress:
-                        progress(index)
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
+        for _ in range(workers):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_worker, args=(theirs,), daemon=True)
+            process.start()
+            theirs.close()
+            processes.append(process)
+            _give(ours, pending, busy)
+        while busy:
+            for connection in wait(list(busy)):
+                index = busy.pop(connection)
+                try:
+                    kind, payload = connection.recv()
+                except (EOFError, OSError):
+                    raise RenderError(Diagnostic(None, "render.worker",
+                                                 f"a worker process died while making {jobs[index].file_name}; "
+                                                 "build again, or with --jobs 1")) from None
+                if kind == "error":
+                    raise payload
+                outputs, problems = payload
+                collector.extend(problems)
+                if outputs is not None and not collector.errors:
+                    deliver(index, outputs)
+                _give(connection, pending, busy)
+    except BaseException:
+        for process in processes:
+            process.kill()
+        raise
     finally:
         _SHARED = None
+        for connection in busy:
+            connection.close()
+        for process in processes:
+            process.join()
     collector.raise_if_errors()
-    return results  # type: ignore[return-value]
+
+
+def _give(connection, pending, busy) -> None:
+    index = next(pending, None)
+    connection.send(index)
+    if index is None:
+        connection.close()
+    else:
+        busy[connection] = index
+
+
+def _worker(connection) -> None:
+    """A worker's life: take an index, send back its outputs (or the error), until told to stop."""
+    import signal  # noqa: PLC0415
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    while True:
+        try:
+            index = connection.recv()
+        except (EOFError, OSError):  # the main process has gone
+            return
+        if index is None:
+            return
+        try:
+            message = ("ok", _make_one(index))
+        except BaseException as error:  # noqa: BLE001 - sent to the main process, which decides
+            message = ("error", error)
+        try:
+            connection.send(message)
+        except (OSError, ValueError):
+            return
+        except Exception as error:  # noqa: BLE001 - an error that cannot be pickled
+            connection.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
 
 
 _SHARED: tuple[Library, tuple[Job, ...], Clinic | None, bool] | None = None
@@ -212,36 +289,48 @@ def _make_one(index: int) -> tuple[Outputs | None, list]:
 
 def build(library: Library, request: BuildRequest, out_dir: Path | str = "output",
           clinic: Clinic | None = None, progress: Callable[[Job], None] | None = None,
-          workers: int = 1) -> list[BuiltFile]:
-    """Compose and render everything first; only then write the PDFs."""
+          workers: int = 1, notice: Callable[[str], None] | None = None) -> list[BuiltFile]:
+    """Render every handout into temporaries, then put them all in place at once.
+
+    A build is a `Transaction`: if anything fails (a content error, a full disk,
+    Ctrl-C) before the last step, no file in `out_dir` has changed.
+    """
     out_dir = Path(out_dir)
     jobs = plan(library, request)
-    paths = [output_path(out_dir, job) for job in jobs]
-    made = make_all(library, jobs, clinic, workers,
-                    (lambda index: progress(jobs[index])) if progress else None, html=request.html)
-    built, entries = [], []
-    for job, path, outputs in zip(jobs, paths, made):
-        for suffix, data in outputs.items():
-            target = path.with_suffix(suffix)
-            write_atomic(target, data)
-            built.append(BuiltFile(target, job, len(data)))
-            entries.append(manifest_entry(library, job, target, out_dir, data, clinic))
-    update_manifest(out_dir, entries)
-    return built
+    built: list[BuiltFile] = []
+    entries: list[dict] = []
+    with Transaction(out_dir, notice) as transaction:
+        paths = [output_path(transaction, job) for job in jobs]
+
+        def sink(index: int, outputs: Outputs) -> None:
+            for suffix, data in outputs.items():
+                target = paths[index].with_suffix(suffix)
+                transaction.stage(target, data)
+                built.append(BuiltFile(target, jobs[index], len(data)))
+                entries.append(manifest_entry(library, jobs[index], target, transaction.root, data, clinic))
+
+        make_all(library, jobs, clinic, workers, (lambda index: progress(jobs[index])) if progress else None,
+                 html=request.html, sink=sink)
+        transaction.stage(transaction.final_path(MANIFEST), manifest_data(transaction.root, entries))
+        transaction.commit()
+    order = {path: index for index, path in enumerate(paths)}
+    return sorted(built, key=lambda item: (order[item.path.with_suffix(".pdf")], item.path.suffix != ".pdf"))
 
 
 def write_catalogue(library: Library, out_dir: Path | str, language: str,
-                    clinic: Clinic | None = None, page_size: PageSize = PageSize.A4) -> Path:
+                    clinic: Clinic | None = None, page_size: PageSize = PageSize.A4,
+                    notice: Callable[[str], None] | None = None) -> Path:
     from .compose import compose_catalogue  # noqa: PLC0415
 
     if language not in library.strings:
         raise _usage(f"no strings for language '{language}'; available: {', '.join(sorted(library.strings))}")
-    out_dir = Path(out_dir)
     data = render(compose_catalogue(library, language, clinic, page_size), library.theme)
-    path = inside(out_dir, "catalogue.pdf")
-    write_atomic(path, data)
-    update_manifest(out_dir, [], extra=[{
-        "file": "catalogue.pdf", "kind": "catalogue", "id": "catalogue", "language": language,
-        "options": {"page_size": page_size.value, "clinic": clinic.name if clinic else None},
-        "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}])
+    with Transaction(Path(out_dir), notice) as transaction:
+        path = transaction.final_path("catalogue.pdf")
+        transaction.stage(path, data)
+        transaction.stage(transaction.final_path(MANIFEST), manifest_data(transaction.root, [], extra=[{
+            "file": "catalogue.pdf", "kind": "catalogue", "id": "catalogue", "language": language,
+            "options": {"page_size": page_size.value, "clinic": clinic.name if clinic else None},
+            "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}]))
+        transaction.commit()
     return path

@@ -46,9 +46,23 @@ def _run(action: Callable[[], T]) -> T:
         return action()
     except HandoutsError as error:
         raise _fail(error) from None
-    except KeyboardInterrupt:
-        typer.echo("interrupted: no file was changed", err=True)
+    except KeyboardInterrupt as interrupt:
+        from .transaction import LateInterrupt  # noqa: PLC0415
+
+        global _interrupt_reported
+        _interrupt_reported = True
+        if isinstance(interrupt, LateInterrupt):
+            typer.echo("interrupted just after the build had finished: every file was written", err=True)
+        else:
+            typer.echo("interrupted: no file was changed", err=True)
         raise typer.Exit(130) from None
+
+
+_interrupt_reported = False
+
+
+def _notice(message: str) -> None:
+    typer.echo(message, err=True)
 
 
 def _library(content: list[Path], templates: list[Path], topics: Optional[list[str]] = None):
@@ -105,7 +119,8 @@ def build(
         large_print=large_print, duplex=duplex, html=html,
     )
     built = _run(lambda: _with_progress(
-        lambda progress: run_build(library, request, out, clinic=profile, progress=progress, workers=jobs)))
+        lambda progress: run_build(library, request, out, clinic=profile, progress=progress, workers=jobs,
+                                   notice=_notice)))
     for item in built:
         typer.echo(f"wrote {item.path} ({item.size // 1024} KB)")
     pdfs = sum(item.path.suffix == ".pdf" for item in built)
@@ -165,7 +180,7 @@ def catalogue(
     library = _library(content, templates)
     language = lang or (profile.default_language if profile else "en")
     size = page_size or (profile.default_page_size if profile else PageSize.A4)
-    path = _run(lambda: write_catalogue(library, out, language, profile, size))
+    path = _run(lambda: write_catalogue(library, out, language, profile, size, notice=_notice))
     typer.echo(f"wrote {path}")
 
 
@@ -335,12 +350,34 @@ def _print_report(report) -> None:
     Console(width=200).print(table)
 
 
+def _terminate(signum, frame):  # SIGTERM and SIGHUP clean up like Ctrl-C, then exit 130
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    import signal  # noqa: PLC0415
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) == signal.SIG_DFL:
+            signal.signal(getattr(signal, name), _terminate)
+    if hasattr(signal, "SIGXFSZ"):  # a file-size limit: an error to report (EFBIG), not a silent death
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
         app()
+    except KeyboardInterrupt:
+        typer.echo("interrupted: no file was changed", err=True)
+        sys.exit(130)
+    except SystemExit as done:  # Typer turns Ctrl-C outside `_run` into a silent exit 130
+        if done.code == 130 and not _interrupt_reported:
+            typer.echo("interrupted: no file was changed", err=True)
+        raise
     except Exception as error:  # a bug of ours: one line, unless asked for details
         if os.environ.get("HANDOUTS_DEBUG"):
             raise
         typer.echo(f"handouts: internal error ({type(error).__name__}: {error}); "
                    "run again with HANDOUTS_DEBUG=1 for details and report it", err=True)
         sys.exit(70)
+    finally:  # the work is done: a signal now must not kill Python while it tidies up (exit -2)
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), signal.SIG_IGN)
