@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from . import inputs
 from .errors import Collector, ContentError, SourceSpan
 from .library import display_path
 from .model import Clinic, PageSize
@@ -21,6 +22,8 @@ TEXT_FIELDS = ("name", "department", "address", "phone", "email", "website", "fe
                "alternative_formats", "base_url", "emergency_number")
 FIELDS = (*TEXT_FIELDS, "logo", "accent_colour", "default_language", "default_page_size", "log")
 MIN_ACCENT_CONTRAST = 4.5
+MAX_TEXT = 300  # characters in one text setting
+MAX_BASE_URL = 200  # leaves room for /<lang>/<audience>/<topic> in a QR code that scans from paper
 
 EXAMPLE = '''\
 # handouts clinic profile. Every handout you build with this file carries these
@@ -85,18 +88,25 @@ def relative_luminance_contrast(hex_colour: str) -> float:
 
 def _logo(path: Path, span: SourceSpan, collector: Collector) -> bytes | None:
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        collector.error(span, "clinic.logo", f"cannot read the logo {path} ({error.strerror}); "
-                        "check the path, which is relative to the profile")
+        data = inputs.read_bytes(path, "logo")
+    except inputs.InputProblem as problem:
+        collector.error(span, "clinic.logo", f"the logo {path}: {problem.message}; "
+                        "the path is relative to the profile")
         return None
     from PIL import Image, UnidentifiedImageError  # noqa: PLC0415 - Pillow comes with ReportLab
 
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with Image.open(io.BytesIO(data)) as image:  # reads the header only
             image_format = image.format
+            width, height = image.size
+            if width * height > inputs.MAX_LOGO_PIXELS:
+                collector.error(span, "clinic.logo",
+                                f"the logo {path.name} is {width} x {height} pixels, over the limit of "
+                                f"{inputs.MAX_LOGO_PIXELS // 1_000_000} million; save it smaller "
+                                "(1000 pixels across is plenty for print)")
+                return None
             image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         collector.error(span, "clinic.logo", f"the logo {path.name} is not a readable PNG or JPEG image; "
                         "export it again as PNG or JPEG")
         return None
@@ -111,12 +121,15 @@ def read_clinic(path: Path) -> Clinic:
     collector = Collector()
     shown = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ContentError([_diag(shown, 0, "clinic.unreadable",
-                                  f"cannot read the clinic profile ({getattr(error, 'strerror', None) or error})")]) from None
+        text = inputs.read_text(path, "profile")
+    except inputs.InputProblem as problem:
+        raise ContentError([_diag(shown, problem.line, problem.code,
+                                  f"cannot read the clinic profile: {problem.message}")]) from None
     try:
         data: dict[str, Any] = tomllib.loads(text)
+    except RecursionError:
+        raise ContentError([_diag(shown, 1, "clinic.toml", "this is not a clinic profile: its values "
+                                  "are nested far too deep")]) from None
     except tomllib.TOMLDecodeError as error:
         line, reason = _decode_error_line(error)
         raise ContentError([_diag(shown, line, "clinic.toml",
@@ -146,9 +159,24 @@ def read_clinic(path: Path) -> Clinic:
     page_size = data.get("default_page_size", "a4")
     if page_size not in {p.value for p in PageSize}:
         collector.error(span("default_page_size"), "clinic.page-size", "default_page_size must be \"a4\" or \"letter\"")
-    base_url = str(data.get("base_url", "")).rstrip("/")
-    if base_url and not re.match(r"https?://\S+$", base_url):
-        collector.error(span("base_url"), "clinic.base-url", "base_url must start with https:// or http://")
+    for key in TEXT_FIELDS:
+        value = data.get(key)
+        if isinstance(value, str) and (bad := re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", value)):
+            collector.error(span(key), "clinic.control-character",
+                            f"'{key}' holds a control character (U+{ord(bad.group()):04X}, such as a line "
+                            "break or tab); write it on one line")
+        elif isinstance(value, str) and len(value) > MAX_TEXT:
+            collector.error(span(key), "clinic.too-long",
+                            f"'{key}' is {len(value)} characters; keep it under {MAX_TEXT}")
+    raw_url = data.get("base_url", "")
+    base_url = raw_url.rstrip("/") if isinstance(raw_url, str) else ""
+    if base_url and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", base_url):
+        collector.error(span("base_url"), "clinic.base-url",
+                        "base_url must start with https:// or http:// and hold no spaces or line breaks")
+    elif len(base_url) > MAX_BASE_URL:
+        collector.error(span("base_url"), "clinic.base-url",
+                        f"base_url is {len(base_url)} characters; a QR code that prints well holds a link of "
+                        f"at most {MAX_BASE_URL}, so use a shorter address")
     logo = None
     if isinstance(data.get("logo"), str):
         logo = _logo(path.parent / data["logo"], span("logo"), collector)

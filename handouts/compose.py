@@ -26,6 +26,7 @@ from .library import display_path
 from .markup import escape, parse_blocks, select_audience, split_parts
 from .model import (Audience, Citation, Clinic, Document, DocumentInfo, Library, PageSize,
                     Reference, SourceLine, TopicSource)
+from .template_files import TemplateLoader
 from .validate import walk_inlines
 
 _MARK = "\x1a"
@@ -62,7 +63,7 @@ def _finalize(context: jinja2.runtime.Context, value: Any) -> str:
 def environment(template_dirs: tuple[str, ...]) -> SandboxedEnvironment:
     """Templates from later folders win; all run sandboxed with strict variables."""
     return SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(list(reversed(template_dirs))),
+        loader=TemplateLoader(list(reversed(template_dirs))),  # regular files inside the folders only
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
         keep_trailing_newline=True,
@@ -96,6 +97,11 @@ def render_template(library: Library, name: str, context: dict[str, Any]) -> lis
                             f"no template '{error.name}' in {', '.join(library.template_dirs)}") from None
     except jinja2.TemplateError as error:
         raise _template_error(error, name) from None
+    except RecursionError as error:
+        error.message = "this template includes itself, directly or through another; remove the loop"
+        raise _template_error(error, name) from None
+    except (LookupError, TypeError, ValueError, AttributeError, ArithmeticError) as error:
+        raise _template_error(error, name) from None  # raised by an expression in the template
     origin = SourceSpan(display_path(Path(template.filename or name)))
     lines: list[SourceLine] = []
     for raw in text.split("\n"):

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from . import inputs
 from .errors import Collector, SourceSpan
 from .model import Audience, Library, Packet, Reference, SourceLine, TopicMeta, TopicSource
 
@@ -56,9 +57,13 @@ _Loader.yaml_implicit_resolvers = {
 def load_yaml_mapping(text: str, path: str, collector: Collector,
                       first_line: int = 1) -> tuple[dict[str, Any], dict[str, int]] | None:
     """Parse a YAML mapping; return it with the line of each top-level key."""
+    if text.startswith("\ufeff"):  # a byte-order mark some editors write
+        text = text[1:]
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        if node is not None and not _shape_ok(node, path, collector, first_line):
+            return None
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -87,8 +92,61 @@ def load_yaml_mapping(text: str, path: str, collector: Collector,
     return {str(k): v for k, v in data.items()}, lines
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _shape_ok(root: yaml.Node, path: str, collector: Collector, first_line: int) -> bool:
+    """Refuse alias bombs, cycles, deep nesting and keys that are not text, before building anything.
+
+    Aliases make the node tree a graph; its size with every alias expanded is
+    counted with one visit per node, so a 600-byte "billion laughs" is refused
+    at once instead of being expanded by whoever walks the data later.
+    """
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        line = first_line + node.start_mark.line
+        children = ([item for pair in node.value for item in pair] if isinstance(node, yaml.MappingNode)
+                    else node.value if isinstance(node, yaml.SequenceNode) else [])
+        if done:
+            active.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[key] > inputs.MAX_YAML_NODES:
+                collector.error(SourceSpan(path, line), "yaml.too-large",
+                                f"this expands to over {inputs.MAX_YAML_NODES:,} values (through '*' aliases); "
+                                "write the values out instead")
+                return False
+            continue
+        if key in sizes:
+            continue
+        if key in active:
+            collector.error(SourceSpan(path, line), "yaml.recursive", "this value contains itself (through an alias)")
+            return False
+        if depth > inputs.MAX_YAML_DEPTH:
+            collector.error(SourceSpan(path, line), "yaml.too-deep",
+                            f"values are nested more than {inputs.MAX_YAML_DEPTH} deep here; flatten them")
+            return False
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR_TAG:
+                    shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "this key"
+                    kind = {"bool": "true/false value", "int": "number", "float": "number",
+                            "null": "empty value"}.get(key_node.tag.rsplit(":", 1)[-1], "list or mapping")
+                    collector.error(SourceSpan(path, first_line + key_node.start_mark.line), "yaml.key",
+                                    f"the name '{shown}' is read as a {kind}, not as text; "
+                                    f"put it in quotes: \"{shown}\":")
+                    return False
+        active.add(key)
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in children)
+    return True
+
+
 def load_yaml_file(path: Path, collector: Collector) -> tuple[dict[str, Any], dict[str, int]] | None:
-    text = read_text(path, collector)
+    text = read_text(path, collector, "yaml")
     return load_yaml_mapping(text, display_path(path), collector) if text is not None else None
 
 
@@ -101,15 +159,12 @@ def yaml_entries(path: Path, collector: Collector) -> Iterator[tuple[str, Any, S
             yield key, value, SourceSpan(display_path(path), lines[key])
 
 
-def read_text(path: Path, collector: Collector) -> str | None:
+def read_text(path: Path, collector: Collector, what: str = "yaml", root: Path | None = None) -> str | None:
+    """The file's text, within the limits of `inputs` (by default, inside the file's own folder)."""
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        collector.error(SourceSpan(display_path(path)), "file.encoding",
-                        f"not UTF-8 text (byte {error.start}); save the file as UTF-8")
-    except OSError as error:
-        collector.error(SourceSpan(display_path(path)), "file.unreadable",
-                        f"cannot read this file ({error.strerror})")
+        return inputs.read_text(path, what, root if root is not None else path.parent)
+    except inputs.InputProblem as problem:
+        collector.error(SourceSpan(display_path(path), problem.line), problem.code, problem.message)
     return None
 
 
@@ -218,7 +273,7 @@ def read_meta(data: dict[str, Any], lines: dict[str, int], path: str, folder: st
 
 def read_topic(path: Path, collector: Collector) -> TopicSource | None:
     shown = display_path(path)
-    text = read_text(path, collector)
+    text = read_text(path, collector, "topic", root=path.parent.parent)
     if text is None:
         return None
     split = split_front_matter(text, shown, collector)
@@ -295,6 +350,10 @@ def read_strings(content_dirs: Sequence[Path], collector: Collector) -> dict[str
     strings: dict[str, dict[str, Any]] = {}
     for content_dir in content_dirs:
         for path in sorted(content_dir.glob("strings.*.yaml")):
+            if not LANGUAGE.match(path.name.split(".")[1]):
+                collector.error(SourceSpan(display_path(path)), "strings.file-name",
+                                "name strings files strings.<language>.yaml, e.g. strings.fr.yaml")
+                continue
             language = path.name.split(".")[1]
             loaded = load_yaml_file(path, collector)
             if loaded is not None:
@@ -326,7 +385,7 @@ def read_packets(paths: Sequence[Path], collector: Collector) -> dict[str, Packe
 def read_theme(template_dirs: Sequence[Path], collector: Collector) -> dict[str, Any]:
     for template_dir in reversed(template_dirs):
         path = template_dir / "theme.yaml"
-        if path.is_file():
+        if path.exists() or path.is_symlink():
             loaded = load_yaml_file(path, collector)
             return loaded[0] if loaded else {}
     collector.error(None, "theme.missing", "no theme.yaml in any templates folder")
@@ -334,7 +393,8 @@ def read_theme(template_dirs: Sequence[Path], collector: Collector) -> dict[str,
 
 
 def existing(dirs: Sequence[Path], name: str) -> list[Path]:
-    return [d / name for d in dirs if (d / name).is_file()]
+    """Each folder's `name`, if anything has that name (a folder or a pipe there is refused on reading)."""
+    return [d / name for d in dirs if (d / name).exists() or (d / name).is_symlink()]
 
 
 def load_library(content: Sequence[Path | str] = (), templates: Sequence[Path | str] = (),
