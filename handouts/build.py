@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .compose import Job, compose
-from .errors import Collector, Diagnostic, RenderError, UsageError
+from . import inputs
+from .errors import Collector, Diagnostic, RenderError, SourceSpan, UsageError
 from .library import TOPIC_ID
 from .model import Audience, Clinic, Document, Library, PageSize
 from .render import render
@@ -52,9 +54,9 @@ def _check_names(library: Library, request: BuildRequest) -> None:
     for language in request.languages:
         if language not in known_languages:
             raise _usage(f"no content in language '{language}'; available: {', '.join(known_languages)}")
-    if request.packet and not TOPIC_ID.match(request.packet):
-        raise _usage(f"packet name '{request.packet}' may use only a-z, 0-9 and '-'")
-    if request.packet and not request.topics and request.packet not in library.packets:
+    if request.packet is not None and not TOPIC_ID.fullmatch(request.packet):
+        raise _usage(f"packet name {request.packet!r} may use only a-z, 0-9 and '-', starting with a letter or digit")
+    if request.packet is not None and not request.topics and request.packet not in library.packets:
         raise _usage(f"unknown packet '{request.packet}'; choose from: "
                      f"{', '.join(sorted(library.packets)) or 'none'}, or add --topic to make your own")
 
@@ -64,7 +66,7 @@ def plan(library: Library, request: BuildRequest) -> list[Job]:
     _check_names(library, request)
     jobs: list[Job] = []
     for language in request.languages:
-        if request.packet:
+        if request.packet is not None:
             jobs.extend(_packet_jobs(library, request, language, request.packet))
             continue
         jobs.extend(_topic_jobs(library, request, language))
@@ -264,8 +266,19 @@ def _worker(connection) -> None:
 _SHARED: tuple[Library, tuple[Job, ...], Clinic | None, bool] | None = None
 
 
+_PAGE_COUNT = re.compile(rb"<<\s*/Count (\d+) /Kids")  # ReportLab's one page tree
+
+
 def _outputs(document: Document, theme: dict, html: bool) -> Outputs:
-    outputs = {".pdf": render(document, theme)}
+    pdf = render(document, theme)
+    found = _PAGE_COUNT.search(pdf)
+    if found and int(found.group(1)) > inputs.MAX_PAGES:
+        where = next((b.span for b in document.blocks if getattr(b, "span", None)), None)
+        raise RenderError(Diagnostic(
+            SourceSpan(where.path) if where else None, "render.too-many-pages",
+            f"'{document.info.title}' would be {int(found.group(1))} pages, over the limit of "
+            f"{inputs.MAX_PAGES} for one handout; shorten it or split it into topics"))
+    outputs = {".pdf": pdf}
     if html:
         from .html import render_html  # noqa: PLC0415
 

@@ -253,10 +253,13 @@ def _print_totals(rows, month) -> None:
     from rich.console import Console  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
 
+    from rich.markup import escape  # noqa: PLC0415
+
     table = Table("topic", "version", "language", "audience", "count",
-                  title=f"Handed out{' in ' + month if month else ''}")
-    for row in rows:
-        table.add_row(row.topic, row.version, row.language, row.audience, str(row.count))
+                  title=escape(f"Handed out{' in ' + month if month else ''}"))
+    for row in rows:  # text from the log prints as typed, never as Rich markup
+        table.add_row(*(escape(str(v)) for v in (row.topic, row.version, row.language, row.audience)),
+                      str(row.count))
     table.add_row("total", "", "", "", str(sum(r.count for r in rows)), style="bold")
     Console(width=120).print(table)
 
@@ -290,10 +293,13 @@ def list_topics(
     from rich.console import Console  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
 
+    from rich.markup import escape  # noqa: PLC0415
+
     table = Table("id", "title", "audiences", "languages", "reviewed", "review due")
-    for row in rows:
-        table.add_row(row["id"], row["title"], ", ".join(row["audiences"]),
-                      ", ".join(row["languages"]), row["last_reviewed"], row["next_review_due"])
+    for row in rows:  # a title prints as typed, never as Rich markup
+        table.add_row(*(escape(value) for value in (
+            row["id"], row["title"], ", ".join(row["audiences"]), ", ".join(row["languages"]),
+            row["last_reviewed"], row["next_review_due"])))
     Console(width=160).print(table)
     if library.packets:
         typer.echo("packets: " + ", ".join(sorted(library.packets)))
@@ -333,6 +339,8 @@ def _print_report(report) -> None:
     from rich.console import Console  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
 
+    from rich.markup import escape  # noqa: PLC0415
+
     colours = {"pass": "green", "aim": "yellow", "fail": "red"}
     table = Table("topic", "audience", "lang", "words", "grade", "SMOG", "ease", "PEMAT U/A",
                   "pages A4/Letter", "review", "status", "notes", title="handouts check")
@@ -345,8 +353,8 @@ def _print_report(report) -> None:
                       str(r.flesch_kincaid) if v.language == "en" else "-",
                       str(r.smog) if v.language == "en" else "-", str(ease), pemat,
                       "/".join(str(v.pages.get(size, "-")) for size in ("a4", "letter")),
-                      v.review.get("status", "-"), f"[{colours[v.status]}]{v.status}[/]",
-                      "; ".join(v.notes))
+                      escape(str(v.review.get("status", "-"))), f"[{colours[v.status]}]{v.status}[/]",
+                      escape("; ".join(v.notes)))
     Console(width=200).print(table)
 
 

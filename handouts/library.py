@@ -298,11 +298,11 @@ def discover_topics(content_dirs: Sequence[Path], collector: Collector) -> dict[
             folder, language = path.parent.name, path.stem
             if folder.startswith((".", "_")):
                 continue
-            if not TOPIC_ID.match(folder):
+            if not TOPIC_ID.fullmatch(folder):
                 collector.error(SourceSpan(display_path(path.parent)), "topic.folder-name",
                                 "topic folder names use lower-case letters, digits and '-' only")
                 continue
-            if not LANGUAGE.match(language):
+            if not LANGUAGE.fullmatch(language):
                 collector.error(SourceSpan(display_path(path)), "topic.file-name",
                                 "name topic files by language code, e.g. en.md or fr.md")
                 continue
@@ -337,9 +337,23 @@ def read_bibliography(paths: Sequence[Path], collector: Collector) -> dict[str, 
             if not (entry.get("journal") or entry.get("title")):
                 collector.error(span, "reference.incomplete", f"reference '{key}' needs a journal or a title")
                 continue
+            confirmed = entry.get("confirmed", False)
+            if not isinstance(confirmed, bool):
+                collector.error(span, "reference.confirmed",
+                                f"reference '{key}': confirmed must be true or false without quotes, "
+                                f"not {confirmed!r}")
+                continue
+            year = entry.get("year")
+            if year is not None and (isinstance(year, bool) or not isinstance(year, (int, str))):
+                collector.error(span, "reference.year", f"reference '{key}': year should be a year such as 2021")
+                continue
+            if any(isinstance(value, (dict, list)) for name, value in entry.items() if name != "confirmed"):
+                collector.error(span, "reference.type",
+                                f"reference '{key}': each field should be text, not a list or a mapping")
+                continue
             values = {name: ("" if value is None else value) for name, value in entry.items()}
-            values["confirmed"] = bool(entry.get("confirmed", False))
-            values["year"] = entry.get("year")
+            values["confirmed"] = confirmed
+            values["year"] = year
             values = {name: (str(value) if name not in ("confirmed", "year") else value)
                       for name, value in values.items()}
             bibliography[key] = Reference(key=key, span=span, **values)
@@ -350,35 +364,89 @@ def read_strings(content_dirs: Sequence[Path], collector: Collector) -> dict[str
     strings: dict[str, dict[str, Any]] = {}
     for content_dir in content_dirs:
         for path in sorted(content_dir.glob("strings.*.yaml")):
-            if not LANGUAGE.match(path.name.split(".")[1]):
+            if not LANGUAGE.fullmatch(path.name.split(".")[1]):
                 collector.error(SourceSpan(display_path(path)), "strings.file-name",
                                 "name strings files strings.<language>.yaml, e.g. strings.fr.yaml")
                 continue
             language = path.name.split(".")[1]
             loaded = load_yaml_file(path, collector)
-            if loaded is not None:
+            if loaded is not None and _placeholders_ok(path, *loaded, collector):
                 strings.setdefault(language, {}).update(loaded[0])
     return strings
+
+
+# strings that are filled in with str.format: their name -> the names they may use
+PLACEHOLDERS: dict[tuple[str, ...], frozenset[str]] = {
+    ("date_format",): frozenset({"day", "month", "year"}),
+    ("page_of",): frozenset({"page", "pages"}),
+    ("footer",): frozenset({"id", "version", "last_reviewed", "next_review_due"}),
+    ("packet_footer",): frozenset({"name"}),
+    ("emergency",): frozenset({"number"}),
+    ("about",): frozenset({"version", "last_reviewed", "next_review_due", "reviewer"}),
+    ("published_by",): frozenset({"publisher"}),
+    ("catalogue", "footer"): frozenset({"count"}),
+}
+
+
+def _placeholders_ok(path: Path, data: dict[str, Any], lines: dict[str, int], collector: Collector) -> bool:
+    """Each fill-in string is text and uses only the {names} handouts fills in."""
+    import string  # noqa: PLC0415
+
+    start = len(collector.errors)
+    for keys, allowed in PLACEHOLDERS.items():
+        value: Any = data
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is None:
+            continue
+        span = SourceSpan(display_path(path), lines.get(keys[0], 1))
+        name = ".".join(keys)
+        if not isinstance(value, str):
+            collector.error(span, "strings.type", f"'{name}' should be text")
+            continue
+        try:
+            fields = {field for _, field, spec, _ in string.Formatter().parse(value) if field is not None}
+            if any(spec for _, field, spec, _ in string.Formatter().parse(value) if field is not None):
+                raise ValueError("a format after ':' is not allowed")
+        except ValueError as error:
+            collector.error(span, "strings.placeholder",
+                            f"'{name}' has a broken {{placeholder}} ({error}); write a literal brace as {{{{ or }}}}")
+            continue
+        unknown = sorted(fields - allowed)
+        if unknown:
+            collector.error(span, "strings.placeholder",
+                            f"'{name}' uses {{{unknown[0]}}}, which handouts does not fill in; "
+                            f"it can use {', '.join('{' + a + '}' for a in sorted(allowed))}")
+    return len(collector.errors) == start
 
 
 def read_packets(paths: Sequence[Path], collector: Collector) -> dict[str, Packet]:
     packets: dict[str, Packet] = {}
     for path in paths:
         for name, entry, span in yaml_entries(path, collector):
-            if not TOPIC_ID.match(name):
+            if not TOPIC_ID.fullmatch(name):
                 collector.error(span, "packet.name", f"packet name '{name}' may use only a-z, 0-9 and '-'")
                 continue
             if not isinstance(entry, dict) or not {"title", "topics", "audiences"} <= entry.keys():
                 collector.error(span, "packet.fields", f"packet '{name}' needs title, topics and audiences")
                 continue
+            title, topics, audience_names = entry["title"], entry["topics"], entry["audiences"]
+            if not isinstance(title, str) or not title.strip():
+                collector.error(span, "packet.title", f"packet '{name}': title should be text")
+                continue
+            if not isinstance(topics, list) or not topics or not all(isinstance(t, str) for t in topics):
+                collector.error(span, "packet.topics",
+                                f"packet '{name}': topics should be a list of topic ids, such as [bathing, probiotics]")
+                continue
             try:
-                audiences = tuple(Audience(a) for a in entry["audiences"])
+                if not isinstance(audience_names, list):
+                    raise TypeError
+                audiences = tuple(Audience(a) for a in audience_names)
             except (ValueError, TypeError):
                 collector.error(span, "packet.audience",
                                 f"packet '{name}': audiences must be a list of parents, adults, clinicians")
                 continue
-            packets[name] = Packet(name, str(entry["title"]), tuple(map(str, entry["topics"])),
-                                   audiences, span)
+            packets[name] = Packet(name, title.strip(), tuple(topics), audiences, span)
     return packets
 
 
