@@ -191,11 +191,13 @@ def _make_in_workers(library, jobs, clinic, workers, html, deliver) -> None:
     context = multiprocessing.get_context("fork")
     collector = Collector()
     pending = iter(range(len(jobs)))
-    processes, busy = [], {}  # busy: connection -> job index
+    processes, busy, ends = [], {}, []  # busy: connection -> job index; ends: every pipe end of ours
     try:
         for _ in range(workers):
             ours, theirs = context.Pipe()
-            process = context.Process(target=_worker, args=(theirs,), daemon=True)
+            ends.append(ours)
+            # a worker closes its copies of our ends, so that it sees the end of its pipe if we die
+            process = context.Process(target=_worker, args=(theirs, tuple(ends)), daemon=True)
             process.start()
             theirs.close()
             processes.append(process)
@@ -238,10 +240,12 @@ def _give(connection, pending, busy) -> None:
         busy[connection] = index
 
 
-def _worker(connection) -> None:
+def _worker(connection, inherited=()) -> None:
     """A worker's life: take an index, send back its outputs (or the error), until told to stop."""
     import signal  # noqa: PLC0415
 
+    for end in inherited:
+        end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     while True:

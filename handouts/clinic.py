@@ -95,6 +95,7 @@ def _logo(path: Path, span: SourceSpan, collector: Collector) -> bytes | None:
         return None
     from PIL import Image, UnidentifiedImageError  # noqa: PLC0415 - Pillow comes with ReportLab
 
+    limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None  # we decide, from the header, below
     try:
         with Image.open(io.BytesIO(data)) as image:  # reads the header only
             image_format = image.format
@@ -110,6 +111,8 @@ def _logo(path: Path, span: SourceSpan, collector: Collector) -> bytes | None:
         collector.error(span, "clinic.logo", f"the logo {path.name} is not a readable PNG or JPEG image; "
                         "export it again as PNG or JPEG")
         return None
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
     if image_format not in ("PNG", "JPEG"):
         collector.error(span, "clinic.logo", f"the logo is a {image_format} image; use PNG or JPEG")
         return None

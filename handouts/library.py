@@ -9,6 +9,7 @@ an earlier one. Every problem is collected, then reported at once.
 from __future__ import annotations
 
 import dataclasses
+import os
 import datetime as dt
 import re
 from collections.abc import Collection, Iterator, Sequence
@@ -35,8 +36,10 @@ def shipped_dir(name: str) -> Path:
 
 
 def display_path(path: Path) -> str:
+    """The path as the user would type it: relative to here, links not followed (the link is what to fix)."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return os.path.relpath(os.path.abspath(path)) if not os.path.relpath(
+            os.path.abspath(path)).startswith("..") else str(path)
     except ValueError:
         return str(path)
 
@@ -130,7 +133,16 @@ def _shape_ok(root: yaml.Node, path: str, collector: Collector, first_line: int)
                             f"values are nested more than {inputs.MAX_YAML_DEPTH} deep here; flatten them")
             return False
         if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
             for key_node, _ in node.value:
+                where = first_line + key_node.start_mark.line
+                if node is not root and isinstance(key_node, yaml.ScalarNode) and key_node.value in seen:
+                    collector.error(SourceSpan(path, where), "yaml.duplicate-key",
+                                    f"'{key_node.value}' is given twice (first on line {seen[key_node.value]}); "
+                                    "keep one")
+                    return False
+                if isinstance(key_node, yaml.ScalarNode):
+                    seen.setdefault(key_node.value, where)
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR_TAG:
                     shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "this key"
                     kind = {"bool": "true/false value", "int": "number", "float": "number",

@@ -296,8 +296,8 @@ def recover(root: Path, notice: Callable[[str], None]) -> None:
             _fsync_folder(root)
         except OSError as error:
             raise _problem(journal, error, "the folder must be writable to finish an interrupted build") from None
-        notice(f"{journal}: warning: an earlier build was interrupted while putting its files in place; "
-               f"finished it ({finished} of {len(moves)} files still to move) [output.recovered]")
+        notice(f"{journal}: warning: an earlier build was stopped while putting its {len(moves)} files in "
+               f"place; finished that step ({finished} still to move) [output.recovered]")
     removed = 0
     for folder, folders, files in os.walk(root):
         for name in files:

@@ -155,7 +155,7 @@ def test_a_process_killed_at_any_rename_is_finished_by_the_next_build(states, tm
             assert state == after
             break
         if state == after and at > 1:
-            assert any("finished it" in note for note in notes), notes
+            assert any("finished that step" in note for note in notes), notes
 
 
 def _sample_build(out: Path, content: Path) -> subprocess.Popen:
