@@ -159,6 +159,10 @@ def read_clinic(path: Path) -> Clinic:
             collector.error(span("accent_colour"), "clinic.accent",
                             f"accent_colour {accent} has contrast {ratio:.1f}:1 on white, under "
                             f"{MIN_ACCENT_CONTRAST}:1, so text in it would be hard to read; choose a darker colour")
+    language = data.get("default_language")
+    if isinstance(language, str) and not re.fullmatch(r"[a-z]{2}", language):
+        collector.error(span("default_language"), "clinic.language",
+                        f"default_language {language!r} should be a two-letter code such as \"en\"")
     page_size = data.get("default_page_size", "a4")
     if page_size not in {p.value for p in PageSize}:
         collector.error(span("default_page_size"), "clinic.page-size", "default_page_size must be \"a4\" or \"letter\"")

@@ -8,7 +8,11 @@ an editor sees every problem in one run and no PDF is written from bad input.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class ExitCode(enum.IntEnum):
@@ -44,7 +48,10 @@ class Diagnostic:
 
     def __str__(self) -> str:
         where = f"{self.span}: " if self.span else ""
-        return f"{where}{self.severity.value}: {self.message} [{self.code}]"
+        text = f"{where}{self.severity.value}: {self.message} [{self.code}]"
+        # one diagnostic, one line: control characters quoted from the input are shown escaped
+        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                            else f"\\u{ord(m.group()):04x}", text)
 
 
 class HandoutsError(Exception):

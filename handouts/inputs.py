@@ -106,7 +106,7 @@ def read_bytes(path: Path, what: str, root: Path | None = None) -> bytes:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 text (a leading byte-order mark is dropped); names the line of a bad byte or a NUL."""
+    """UTF-8 text with "\n" line ends (a leading byte-order mark is dropped); names the line of a bad byte or a NUL."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -115,6 +115,8 @@ def decode(data: bytes) -> str:
         line = data.count(b"\n", 0, error.start) + 1
         raise InputProblem("file.encoding", f"this line is not UTF-8 text (byte 0x{data[error.start]:02x}); "
                            "save the file as UTF-8", line) from None
+    if "\r" in text:  # Windows (CRLF) and old Mac (CR) line ends, counted as editors count them
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise InputProblem("file.nul", "this line holds a NUL character (byte 0); remove it", line)
