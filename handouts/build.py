@@ -273,8 +273,28 @@ _SHARED: tuple[Library, tuple[Job, ...], Clinic | None, bool] | None = None
 _PAGE_COUNT = re.compile(rb"<<\s*/Count (\d+) /Kids")  # ReportLab's one page tree
 
 
+def _tables(blocks) -> list:
+    found = []
+    for block in blocks:
+        if type(block).__name__ == "Table":
+            found.append(block)
+        found.extend(_tables(getattr(block, "blocks", ()) or ()))
+    return found
+
+
 def _outputs(document: Document, theme: dict, html: bool) -> Outputs:
-    pdf = render(document, theme)
+    try:
+        pdf = render(document, theme)
+    except ValueError as error:  # ReportLab: a table whose columns cannot fit ("negative availWidth")
+        if "availWidth" not in str(error):
+            raise
+        tables = _tables(document.blocks)
+        where = tables[0].span if len(tables) == 1 else next(
+            (b.span for b in document.blocks if getattr(b, "span", None)), None)
+        raise RenderError(Diagnostic(
+            where if len(tables) == 1 else (SourceSpan(where.path) if where else None), "render.too-wide",
+            "a table is wider than the page can hold (too many columns, or a very long word in a cell); "
+            "use fewer columns or shorter words")) from None
     found = _PAGE_COUNT.search(pdf)
     if found and int(found.group(1)) > inputs.MAX_PAGES:
         where = next((b.span for b in document.blocks if getattr(b, "span", None)), None)

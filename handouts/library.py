@@ -490,7 +490,10 @@ def load_library(content: Sequence[Path | str] = (), templates: Sequence[Path | 
     content_dirs = [*([shipped_dir("content")] if shipped_content else []), *map(Path, content)]
     template_dirs = [shipped_dir("templates"), *map(Path, templates)]
     for folder in [*map(Path, content), *template_dirs[1:]]:
-        if not folder.is_dir():
+        if folder.exists() and not folder.is_dir():
+            collector.error(SourceSpan(str(folder)), "folder.type",
+                            "this is not a folder; point to a folder of topics or templates")
+        elif not folder.is_dir():
             collector.error(SourceSpan(str(folder)), "folder.missing",
                             "this folder does not exist; check the path")
         elif not any(folder.iterdir()):

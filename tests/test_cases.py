@@ -10,6 +10,7 @@ profile.toml, ...) laid over a copy of tests/fixtures/content, and expect.yaml:
     max_lines: 3                                           # printed lines, when the exit is not 0
     files: {out/log.csv: ["'=HYPERLINK"]}                  # substrings of files written
     unchanged: [out]                                       # folders that must be as before
+    prepare: {...}                                         # as setup, before the `before` commands
     before: [[build, --content, content, -t, kit, -o, out]]  # commands that must succeed first
     setup:                                                 # what git cannot hold
       write: {content/mini/en.md: "text with \\x00"}       # YAML escapes allowed
@@ -105,6 +106,7 @@ def test_case(case: str, tmp_path: Path, monkeypatch) -> None:
     shutil.copytree(source, folder, dirs_exist_ok=True, symlinks=True)
     (folder / "expect.yaml").unlink()
     monkeypatch.chdir(folder)
+    _setup(folder, expect.get("prepare") or {})
     for command in expect.get("before", []):
         result = _invoke(command)
         assert result.exit_code == 0, result.output
