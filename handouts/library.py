@@ -382,7 +382,8 @@ def read_strings(content_dirs: Sequence[Path], collector: Collector) -> dict[str
                 continue
             language = path.name.split(".")[1]
             loaded = load_yaml_file(path, collector)
-            if loaded is not None and _placeholders_ok(path, *loaded, collector):
+            if loaded is not None and _placeholders_ok(path, *loaded, collector) \
+                    and _shape_like_shipped(path, *loaded, collector):
                 strings.setdefault(language, {}).update(loaded[0])
     return strings
 
@@ -430,6 +431,42 @@ def _placeholders_ok(path: Path, data: dict[str, Any], lines: dict[str, int], co
                             f"'{name}' uses {{{unknown[0]}}}, which handouts does not fill in; "
                             f"it can use {', '.join('{' + a + '}' for a in sorted(allowed))}")
     return len(collector.errors) == start
+
+
+_SHIPPED_STRINGS: list[dict[str, Any]] = []
+
+
+def _shipped_strings() -> dict[str, Any]:
+    """The shipped English strings: the shape every strings file must keep."""
+    if not _SHIPPED_STRINGS:
+        loaded = load_yaml_file(shipped_dir("content") / "strings.en.yaml", Collector())
+        _SHIPPED_STRINGS.append(loaded[0] if loaded else {})
+    return _SHIPPED_STRINGS[0]
+
+
+def _shape_problem(value: Any, model: Any, name: str) -> str | None:
+    if isinstance(model, dict):
+        if not isinstance(value, dict):
+            return f"'{name}' should hold names with texts below it, as in the shipped strings.en.yaml"
+        for key, inner in model.items():
+            if key in value and (problem := _shape_problem(value[key], inner, f"{name}.{key}")):
+                return problem
+    elif isinstance(model, list):
+        if not isinstance(value, list) or len(value) != len(model) or not all(isinstance(v, str) for v in value):
+            return f"'{name}' should be a list of {len(model)} texts, as in the shipped strings.en.yaml"
+    elif isinstance(model, str) and not isinstance(value, str):
+        return f"'{name}' should be text"
+    return None
+
+
+def _shape_like_shipped(path: Path, data: dict[str, Any], lines: dict[str, int], collector: Collector) -> bool:
+    """Each string keeps the kind (text, list, names) it has in the shipped strings.en.yaml."""
+    model, ok = _shipped_strings(), True
+    for key, value in data.items():
+        if key in model and (problem := _shape_problem(value, model[key], key)):
+            collector.error(SourceSpan(display_path(path), lines.get(key, 1)), "strings.type", problem)
+            ok = False
+    return ok
 
 
 def read_packets(paths: Sequence[Path], collector: Collector) -> dict[str, Packet]:
