@@ -39,7 +39,9 @@ JOURNAL = ".handouts-journal.json"
 TEMP_SUFFIX = ".handouts-tmp"
 KEPT_SUFFIX = ".handouts-old"
 # ours, plus those of the earlier one-file-at-a-time writer (tempfile.mkstemp: 8 random characters)
-_LEFTOVER = re.compile(r"^\..+\.(?:[0-9a-f]{8}\.handouts-(?:tmp|old)|[a-z0-9_]{8}\.tmp)$")
+_LEFTOVER = re.compile(r"^\..+\.(?:[0-9a-f]{8}\.handouts-(?:tmp|old)|(?:pdf|html|json)\.[a-z0-9_]{8}\.tmp)$")
+# the folders a build writes into: OUT, OUT/<lang>, OUT/<lang>/<audience>, OUT/<lang>/<audience>/packets
+_OUR_FOLDERS = (re.compile(r"[a-z]{2}"), re.compile(r"parents|adults|clinicians"), re.compile(r"packets"))
 _DEFERRED = tuple(s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s)
 
 
@@ -299,7 +301,10 @@ def recover(root: Path, notice: Callable[[str], None]) -> None:
         notice(f"{journal}: warning: an earlier build was stopped while putting its {len(moves)} files in "
                f"place; finished that step ({finished} still to move) [output.recovered]")
     removed = 0
-    for folder, folders, files in os.walk(root):
+    for folder, folders, files in os.walk(root):  # only where builds write: never the whole disk
+        depth = len(Path(folder).relative_to(root).parts)
+        folders[:] = [name for name in folders
+                      if depth < len(_OUR_FOLDERS) and _OUR_FOLDERS[depth].fullmatch(name)]
         for name in files:
             if _LEFTOVER.match(name):
                 try:
