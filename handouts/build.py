@@ -123,6 +123,35 @@ def output_path(transaction: Transaction, job: Job) -> Path:
     return transaction.final_path(*folder, job.file_name)
 
 
+PRINTED_FIELDS = ("title", "main_message", "version", "reviewer")
+
+
+def check_glyphs(library: Library, jobs: Sequence[Job], clinic: Clinic | None) -> None:
+    """Text from the profile and the front matter that the font cannot draw, blamed on its own line.
+
+    Drawn in headers, footers and boxes, such text would otherwise be reported
+    against the template that places it.
+    """
+    from .clinic import glyph_problems  # noqa: PLC0415
+    from .render.theme import build_theme  # noqa: PLC0415
+
+    try:
+        missing_glyphs = build_theme(library.theme).missing_glyphs
+    except Exception:  # noqa: BLE001 - a broken theme is reported when it is used
+        return
+    collector = Collector()
+    collector.extend(glyph_problems(clinic, missing_glyphs))
+    for key in {(topic, job.language) for job in jobs for topic in job.topics}:
+        meta = library.topics[key].meta
+        for name in PRINTED_FIELDS:
+            missing = missing_glyphs(str(getattr(meta, name, "") or ""))
+            if missing:
+                shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(missing))
+                collector.error(meta.field_span(name), "font.missing-glyph",
+                                f"the font cannot draw {shown} in '{name}'; replace it with a plain character")
+    collector.raise_if_errors()
+
+
 def compose_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = None) -> list[Document]:
     """Compose every job, collecting every problem before failing once."""
     collector, documents = Collector(), []
@@ -334,6 +363,7 @@ def build(library: Library, request: BuildRequest, out_dir: Path | str = "output
     """
     out_dir = Path(out_dir)
     jobs = plan(library, request)
+    check_glyphs(library, jobs, clinic)
     built: list[BuiltFile] = []
     entries: list[dict] = []
     with Transaction(out_dir, notice) as transaction:
@@ -361,6 +391,7 @@ def write_catalogue(library: Library, out_dir: Path | str, language: str,
 
     if language not in library.strings:
         raise _usage(f"no strings for language '{language}'; available: {', '.join(sorted(library.strings))}")
+    check_glyphs(library, [], clinic)
     data = render(compose_catalogue(library, language, clinic, page_size), library.theme)
     with Transaction(Path(out_dir), notice) as transaction:
         path = transaction.final_path("catalogue.pdf")

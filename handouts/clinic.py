@@ -194,8 +194,20 @@ def read_clinic(path: Path) -> Clinic:
         default_language=str(data.get("default_language", "en")),
         default_page_size=PageSize(page_size),
         log_path=str(path.parent / data["log"]) if isinstance(data.get("log"), str) else None,
-        source=shown,
+        source=shown, field_lines=dict(lines),
     )
+
+
+def glyph_problems(clinic: Clinic | None, missing_glyphs) -> list:
+    """Characters of the clinic's settings that the handout font cannot draw, on the profile's lines."""
+    problems = []
+    for key in TEXT_FIELDS if clinic is not None else ():
+        missing = missing_glyphs(getattr(clinic, key, "") or "")
+        if missing:
+            shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(missing))
+            problems.append(_diag(clinic.source, clinic.field_lines.get(key, 0), "clinic.missing-glyph",
+                                  f"the font cannot draw {shown} in '{key}'; replace it with a plain character"))
+    return problems
 
 
 def _diag(path: str, line: int, code: str, message: str):

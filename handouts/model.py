@@ -267,6 +267,7 @@ class Clinic:
     default_page_size: PageSize = PageSize.A4
     log_path: str | None = None
     source: str = ""
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # setting -> line
 
     @property
     def contact_lines(self) -> list[str]:
