@@ -197,5 +197,5 @@ def test_a_signal_at_a_random_moment_of_a_parallel_build(content, tmp_path, sig)
         assert_manifest_matches(trial)
     time.sleep(0.2)
     # no worker outlives its build
-    leftovers = subprocess.run(["pgrep", "-f", f"-o {tmp_path}"], capture_output=True, text=True).stdout.split()
+    leftovers = subprocess.run(["pgrep", "-f", "--", f"-o {tmp_path}"], capture_output=True, text=True).stdout.split()
     assert leftovers == []
