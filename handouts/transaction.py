@@ -98,6 +98,7 @@ class Transaction:
         self.staged: dict[Path, Path] = {}  # final path -> its temporary
         self._lock: int | None = None
         self.root = self.out_dir
+        self.created: list[Path] = []  # folders this build made, removed again if it fails
 
     # --- opening: lock, repair, tidy ---------------------------------------
 
@@ -105,7 +106,7 @@ class Transaction:
         try:
             if self.out_dir.exists() and not self.out_dir.is_dir():
                 raise _problem(self.out_dir, "this is a file, not a folder", "choose a folder with --out")
-            self.out_dir.mkdir(parents=True, exist_ok=True)
+            self._make_folder(self.out_dir)
             self.root = self.out_dir.resolve()
             self._lock = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
             import fcntl  # noqa: PLC0415
@@ -147,7 +148,7 @@ class Transaction:
         """Write `data` to a temporary beside `final`; nothing is visible until commit."""
         _in_the_way(final)
         try:
-            final.parent.mkdir(parents=True, exist_ok=True)
+            self._make_folder(final.parent)
         except OSError as error:
             raise _problem(final.parent, error) from None
         temporary = final.with_name(f".{final.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
@@ -160,14 +161,29 @@ class Transaction:
         except OSError as error:
             raise _problem(final, error) from None
 
+    def _make_folder(self, folder: Path) -> None:
+        missing = []
+        while not folder.exists() and not folder.is_symlink() and folder != folder.parent:
+            missing.append(folder)
+            folder = folder.parent
+        for path in reversed(missing):
+            path.mkdir()
+            self.created.append(path)
+
     def abort(self) -> None:
-        """Remove every temporary not yet put in place."""
+        """Remove every temporary not yet put in place, and the folders made for them."""
         for temporary in self.staged.values():
             try:
                 temporary.unlink(missing_ok=True)
             except OSError:
                 pass  # the next build removes it
         self.staged.clear()
+        for folder in reversed(self.created):
+            try:
+                folder.rmdir()  # only if empty
+            except OSError:
+                pass
+        self.created.clear()
 
     # --- commit ---------------------------------------------------------------
 
@@ -225,6 +241,7 @@ class Transaction:
                 raise _problem(done[-1] if done else pairs[0][0], error) from None
             raise
         self.staged.clear()
+        self.created.clear()  # they hold the build now
         _remove([journal])
         _fsync_folder(self.root)
         _remove(kept.values())

@@ -84,3 +84,30 @@ def test_a_handout_over_the_page_limit_is_refused(cli, content, tmp_path, monkey
     assert result.exit_code == 3, result.output
     assert f"over the limit of {inputs.MAX_PAGES}" in result.output
     assert not any(p.is_file() for p in out.rglob("*"))
+
+
+def test_log_counts_stay_inside_sqlite_integers(tmp_path):
+    import datetime as dt
+    import sqlite3
+
+    from handouts import distribution
+    from handouts.errors import UsageError, WriteError
+
+    db = tmp_path / "log.sqlite"
+    with pytest.raises(UsageError, match="from 1 to"):
+        distribution.record(db, dt.date(2026, 1, 1), "mini", "1", "en", "parents", 2**64)
+    distribution.record(db, dt.date(2026, 1, 1), "mini", "1", "en", "parents", 1)
+    with sqlite3.connect(db) as connection:  # a log written by something else, with a huge count
+        connection.execute("INSERT INTO handed_out (day, topic, version, language, audience, count) "
+                           "VALUES ('2026-01-02', 'mini', '1', 'en', 'parents', ?)", (2**63 - 1,))
+    connection.close()
+    with pytest.raises(WriteError, match="too large to add up"):
+        distribution.totals(db)
+
+
+def test_csv_cells_cannot_become_formulas():
+    from handouts.distribution import Total, as_csv
+
+    text = as_csv([Total("=HYPERLINK(\"http://x\")", "+1", "-1", "@SUM(A1)", 3), Total("\tx", "\ry", "en", "ok", 1)])
+    assert "'=HYPERLINK" in text and "'+1" in text and "'-1" in text and "'@SUM" in text
+    assert "'\tx" in text and "'\ry" in text and ",ok," in text
