@@ -47,9 +47,23 @@ def _run(action: Callable[[], T]) -> T:
         return action()
     except HandoutsError as error:
         raise _fail(error) from None
-    except KeyboardInterrupt:
-        typer.echo("interrupted: no file was changed", err=True)
+    except KeyboardInterrupt as interrupt:
+        from .transaction import LateInterrupt  # noqa: PLC0415
+
+        global _interrupt_reported
+        _interrupt_reported = True
+        if isinstance(interrupt, LateInterrupt):
+            typer.echo("interrupted just after the build had finished: every file was written", err=True)
+        else:
+            typer.echo("interrupted: no file was changed", err=True)
         raise typer.Exit(130) from None
+
+
+_interrupt_reported = False
+
+
+def _notice(message: str) -> None:
+    typer.echo(message, err=True)
 
 
 def _library(content: list[Path], templates: list[Path], topics: Optional[list[str]] = None):
@@ -178,7 +192,7 @@ def build(
     )
     built = _run(lambda: _with_progress(
         lambda progress: run_build(library, request, out, clinic=profile, progress=progress, workers=jobs,
-                                   warn=_strict_warning if strict else _warn)))
+                                   warn=_strict_warning if strict else _warn, notice=_notice)))
     for item in built:
         typer.echo(f"{'unchanged' if item.reused else 'wrote'} {item.path} ({item.size // 1024} KB)")
     pdfs = sum(item.path.suffix == ".pdf" for item in built)
@@ -259,7 +273,7 @@ def catalogue(
     library = _library(content, templates)
     language = lang or (profile.default_language if profile else "en")
     size = page_size or (profile.default_page_size if profile else PageSize.A4)
-    path = _run(lambda: write_catalogue(library, out, language, profile, size))
+    path = _run(lambda: write_catalogue(library, out, language, profile, size, notice=_notice))
     typer.echo(f"wrote {path}")
 
 
@@ -378,12 +392,14 @@ def _what_was_given(library, topics: list[str], audience: Audience, lang: str, p
 
 def _print_totals(rows, month) -> None:
     from rich.console import Console  # noqa: PLC0415
+    from rich.markup import escape  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
 
     table = Table("topic", "version", "language", "audience", "count",
-                  title=f"Handed out{' in ' + month if month else ''}")
-    for row in rows:
-        table.add_row(row.topic, row.version, row.language, row.audience, str(row.count))
+                  title=escape(f"Handed out{' in ' + month if month else ''}"))
+    for row in rows:  # text from the log prints as typed, never as Rich markup
+        table.add_row(*(escape(str(v)) for v in (row.topic, row.version, row.language, row.audience)),
+                      str(row.count))
     table.add_row("total", "", "", "", str(sum(r.count for r in rows)), style="bold")
     Console(width=120).print(table)
 
@@ -638,14 +654,16 @@ def list_topics(
         typer.echo(json.dumps({"topics": rows, "packets": sorted(library.packets)}, indent=2))
         return
     from rich.console import Console  # noqa: PLC0415
+    from rich.markup import escape  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
 
     table = Table("id", "title", "audiences", "languages", "evidence checked", "review due", "review")
     colours = {review.CURRENT: "green", review.DUE_SOON: "yellow", review.OVERDUE: "red"}
-    for row in rows:
-        table.add_row(row["id"], row["title"], ", ".join(row["audiences"]),
-                      ", ".join(row["languages"]), row["last_reviewed"], row["next_review_due"],
-                      f"[{colours[row['review']]}]{row['review_detail']}[/]")
+    for row in rows:  # a title prints as typed, never as Rich markup
+        table.add_row(*(escape(value) for value in (
+            row["id"], row["title"], ", ".join(row["audiences"]), ", ".join(row["languages"]),
+            row["last_reviewed"], row["next_review_due"])),
+            f"[{colours[row['review']]}]{escape(row['review_detail'])}[/]")
     Console(width=160).print(table)
     if library.packets:
         typer.echo("packets: " + ", ".join(sorted(library.packets)))
@@ -689,6 +707,7 @@ def check(
 
 def _print_report(report) -> None:
     from rich.console import Console  # noqa: PLC0415
+    from rich.markup import escape  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
 
     colours = {"pass": "green", "aim": "yellow", "fail": "red"}
@@ -703,17 +722,39 @@ def _print_report(report) -> None:
                       str(r.flesch_kincaid) if v.language == "en" else "-",
                       str(r.smog) if v.language == "en" else "-", str(ease), pemat,
                       "/".join(str(v.pages.get(size, "-")) for size in ("a4", "letter")),
-                      v.review.get("status", "-"), f"[{colours[v.status]}]{v.status}[/]",
-                      "; ".join(v.notes))
+                      escape(str(v.review.get("status", "-"))), f"[{colours[v.status]}]{v.status}[/]",
+                      escape("; ".join(v.notes)))
     Console(width=200).print(table)
 
 
+def _terminate(signum, frame):  # SIGTERM and SIGHUP clean up like Ctrl-C, then exit 130
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    import signal  # noqa: PLC0415
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) == signal.SIG_DFL:
+            signal.signal(getattr(signal, name), _terminate)
+    if hasattr(signal, "SIGXFSZ"):  # a file-size limit: an error to report (EFBIG), not a silent death
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
         app()
+    except KeyboardInterrupt:
+        typer.echo("interrupted: no file was changed", err=True)
+        sys.exit(130)
+    except SystemExit as done:  # Typer turns Ctrl-C outside `_run` into a silent exit 130
+        if done.code == 130 and not _interrupt_reported:
+            typer.echo("interrupted: no file was changed", err=True)
+        raise
     except Exception as error:  # a bug of ours: one line, unless asked for details
         if os.environ.get("HANDOUTS_DEBUG"):
             raise
         typer.echo(f"handouts: internal error ({type(error).__name__}: {error}); "
                    "run again with HANDOUTS_DEBUG=1 for details and report it", err=True)
         sys.exit(70)
+    finally:  # the work is done: a signal now must not kill Python while it tidies up (exit -2)
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), signal.SIG_IGN)

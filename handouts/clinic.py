@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from . import inputs
 from .colours import WHITE, contrast, hex_to_rgb
 from .errors import Collector, ContentError, SourceSpan, display_path
 from .model import Clinic, PageSize
@@ -24,6 +25,8 @@ FIELDS = (*TEXT_FIELDS, "logo", "accent_colour", "default_language", "default_pa
 # Settings that say who the clinic is: a profile still holding init's example values is refused.
 IDENTITY_FIELDS = ("name", "department", "address", "phone", "email", "website", "base_url")
 MIN_ACCENT_CONTRAST = 4.5
+MAX_TEXT = 300  # characters in one text setting
+MAX_BASE_URL = 200  # leaves room for /<lang>/<audience>/<topic> in a QR code that scans from paper
 
 EXAMPLE = '''\
 # handouts clinic profile. Every handout you build with this file carries these
@@ -91,21 +94,31 @@ def relative_luminance_contrast(hex_colour: str) -> float:
 
 def _logo(path: Path, span: SourceSpan, collector: Collector) -> bytes | None:
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        collector.error(span, "clinic.logo", f"cannot read the logo {path} ({error.strerror}); "
-                        "check the path, which is relative to the profile")
+        data = inputs.read_bytes(path, "logo")
+    except inputs.InputProblem as problem:
+        collector.error(span, "clinic.logo", f"the logo {path}: {problem.message}; "
+                        "the path is relative to the profile")
         return None
     from PIL import Image, UnidentifiedImageError  # noqa: PLC0415 - Pillow comes with ReportLab
 
+    limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None  # we decide, from the header, below
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with Image.open(io.BytesIO(data)) as image:  # reads the header only
             image_format = image.format
+            width, height = image.size
+            if width * height > inputs.MAX_LOGO_PIXELS:
+                collector.error(span, "clinic.logo",
+                                f"the logo {path.name} is {width} x {height} pixels, over the limit of "
+                                f"{inputs.MAX_LOGO_PIXELS // 1_000_000} million; save it smaller "
+                                "(1000 pixels across is plenty for print)")
+                return None
             image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         collector.error(span, "clinic.logo", f"the logo {path.name} is not a readable PNG or JPEG image; "
                         "export it again as PNG or JPEG")
         return None
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
     if image_format not in ("PNG", "JPEG"):
         collector.error(span, "clinic.logo", f"the logo is a {image_format} image; use PNG or JPEG")
         return None
@@ -117,12 +130,15 @@ def read_clinic(path: Path) -> Clinic:
     collector = Collector()
     shown = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ContentError([_diag(shown, 0, "clinic.unreadable",
-                                  f"cannot read the clinic profile ({getattr(error, 'strerror', None) or error})")]) from None
+        text = inputs.read_text(path, "profile")
+    except inputs.InputProblem as problem:
+        raise ContentError([_diag(shown, problem.line, problem.code,
+                                  f"cannot read the clinic profile: {problem.message}")]) from None
     try:
         data: dict[str, Any] = tomllib.loads(text)
+    except RecursionError:
+        raise ContentError([_diag(shown, 1, "clinic.toml", "this is not a clinic profile: its values "
+                                  "are nested far too deep")]) from None
     except tomllib.TOMLDecodeError as error:
         line, reason = _decode_error_line(error)
         raise ContentError([_diag(shown, line, "clinic.toml",
@@ -158,12 +174,34 @@ def read_clinic(path: Path) -> Clinic:
             collector.error(span("accent_colour"), "clinic.accent",
                             f"accent_colour {accent} has contrast {ratio:.1f}:1 on white, under "
                             f"{MIN_ACCENT_CONTRAST}:1, so text in it would be hard to read; choose a darker colour")
+    language = data.get("default_language")
+    if isinstance(language, str) and not re.fullmatch(r"[a-z]{2}", language):
+        collector.error(span("default_language"), "clinic.language",
+                        f"default_language {language!r} should be a two-letter code such as \"en\"")
     page_size = data.get("default_page_size", "a4")
     if page_size not in {p.value for p in PageSize}:
         collector.error(span("default_page_size"), "clinic.page-size", "default_page_size must be \"a4\" or \"letter\"")
-    base_url = str(data.get("base_url", "")).rstrip("/")
-    if base_url and not re.match(r"https?://\S+$", base_url):
-        collector.error(span("base_url"), "clinic.base-url", "base_url must start with https:// or http://")
+    for key in TEXT_FIELDS:
+        value = data.get(key)
+        # a line break or tab (an address typed on two lines) prints as a space; other control
+        # characters cannot print at all, and the base URL must be one line to make a QR code
+        control = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]" if key == "base_url" else r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+        if isinstance(value, str) and (bad := re.search(control, value)):
+            collector.error(span(key), "clinic.control-character",
+                            f"'{key}' holds a control character (U+{ord(bad.group()):04X}), which cannot be "
+                            "printed; remove it")
+        elif isinstance(value, str) and len(value) > MAX_TEXT:
+            collector.error(span(key), "clinic.too-long",
+                            f"'{key}' is {len(value)} characters; keep it under {MAX_TEXT}")
+    raw_url = data.get("base_url", "")
+    base_url = raw_url.rstrip("/") if isinstance(raw_url, str) else ""
+    if base_url and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", base_url):
+        collector.error(span("base_url"), "clinic.base-url",
+                        "base_url must start with https:// or http:// and hold no spaces or line breaks")
+    elif len(base_url) > MAX_BASE_URL:
+        collector.error(span("base_url"), "clinic.base-url",
+                        f"base_url is {len(base_url)} characters; a QR code that prints well holds a link of "
+                        f"at most {MAX_BASE_URL}, so use a shorter address")
     logo = None
     if isinstance(data.get("logo"), str):
         logo = _logo(path.parent / data["logo"], span("logo"), collector)
@@ -174,10 +212,24 @@ def read_clinic(path: Path) -> Clinic:
         default_language=str(data.get("default_language", "en")),
         default_page_size=PageSize(page_size),
         log_path=str(path.parent / data["log"]) if isinstance(data.get("log"), str) else None,
-        source=shown,
+        source=shown, field_lines=dict(lines),
         require_approval=data.get("require_approval") is True,
         approvals_path=str(path.parent / data.get("approvals", "approvals.toml")),
     )
+
+
+def glyph_problems(clinic: Clinic | None, missing_glyphs) -> list:
+    """Characters of the clinic's settings that the handout font cannot draw, on the profile's lines."""
+    problems: list = []
+    if clinic is None:
+        return problems
+    for key in TEXT_FIELDS:
+        missing = missing_glyphs(getattr(clinic, key, "") or "")
+        if missing:
+            shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(missing))
+            problems.append(_diag(clinic.source, clinic.field_lines.get(key, 0), "clinic.missing-glyph",
+                                  f"the font cannot draw {shown} in '{key}'; replace it with a plain character"))
+    return problems
 
 
 def _diag(path: str, line: int, code: str, message: str):

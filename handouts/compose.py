@@ -48,6 +48,7 @@ from .model import (
     TopicSource,
     plain_text,
 )
+from .template_files import TemplateLoader
 from .tree import citations, merge_text, select, select_inlines, split_parts
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no font draws them, no text holds them
@@ -102,7 +103,7 @@ def _finalize(context: jinja2.runtime.Context, value: Any) -> str:
 def environment(template_dirs: tuple[str, ...]) -> SandboxedEnvironment:
     """Templates from later folders win; all run sandboxed with strict variables."""
     return SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(list(reversed(template_dirs))),
+        loader=TemplateLoader(list(reversed(template_dirs))),  # regular files inside the folders only
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
         keep_trailing_newline=True,
@@ -137,10 +138,11 @@ def render_template(library: Library, name: str, context: dict[str, Any], audien
                             f"no template '{error.name}' in {', '.join(library.template_dirs)}") from None
     except jinja2.TemplateError as error:
         raise _template_error(error, name) from None
-    except RecursionError:
-        raise TemplateError(SourceSpan(name), "template.recursion",
-                            "this template includes itself, directly or through another; "
-                            "remove the loop of includes") from None
+    except RecursionError as error:
+        error.message = "this template includes itself, directly or through another; remove the loop"  # type: ignore[attr-defined]
+        raise _template_error(error, name) from None
+    except (LookupError, TypeError, ValueError, AttributeError, ArithmeticError) as error:
+        raise _template_error(error, name) from None  # raised by an expression in the template
     origin = SourceSpan(display_path(Path(template.filename or name)))
 
     def plain(params: str) -> str:  # a value used as a box's parameter, such as "short"

@@ -65,7 +65,13 @@ class Total:
     count: int
 
 
+MAX_COUNT = 1_000_000  # copies in one record; sums of many stay far inside SQLite's 64-bit integers
+
+
 def _open(path: Path) -> sqlite3.Connection:
+    if (path.exists() or path.is_symlink()) and not path.is_file():  # a folder, or a pipe that would block
+        raise WriteError(Diagnostic(SourceSpan(str(path)), "log.open",
+                                    "the distribution log must be a regular file; choose another --db"))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, timeout=10)
@@ -86,8 +92,8 @@ def _open(path: Path) -> sqlite3.Connection:
 
 def record(path: Path, day: dt.date, topic: str, version: str, language: str, audience: str,
            count: int, given: Given = Given()) -> None:
-    if count < 1:
-        raise UsageError(Diagnostic(None, "log.count", "--count must be 1 or more"))
+    if not 1 <= count <= MAX_COUNT:
+        raise UsageError(Diagnostic(None, "log.count", f"--count must be from 1 to {MAX_COUNT:,}"))
     connection = _open(path)
     try:
         with connection:  # one transaction: all of this record or none of it
@@ -119,6 +125,10 @@ def totals(path: Path, month: str | None = None) -> list[Total]:
             "WHERE (? IS NULL OR substr(day, 1, 7) = ?) "
             "GROUP BY topic, version, language, audience ORDER BY topic, version, language, audience",
             (month, month)).fetchall()
+    except (sqlite3.Error, OverflowError) as error:  # e.g. "integer overflow" from SUM
+        raise WriteError(Diagnostic(SourceSpan(str(path)), "log.read",
+                                    f"cannot total the distribution log ({error}); "
+                                    "it holds a count too large to add up, or is damaged")) from None
     finally:
         connection.close()
     return [Total(*row) for row in rows]
@@ -128,7 +138,7 @@ def as_csv(rows: list[Total]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["topic", "version", "language", "audience", "count"])
-    writer.writerows((r.topic, r.version, r.language, r.audience, r.count) for r in rows)
+    writer.writerows((*map(_cell, (r.topic, r.version, r.language, r.audience)), r.count) for r in rows)
     return buffer.getvalue()
 
 
@@ -202,3 +212,7 @@ def superseded(path: Path, library) -> list[Superseded]:
                 found.append(Superseded(day, topic_id, given, language, audience, count, bool(large_print),
                                         page_size, packet, change, source.meta.version))
     return found
+def _cell(value: object) -> str:
+    """Text a spreadsheet must not run as a formula (OWASP, CSV injection): prefix a quote."""
+    text = str(value)
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text

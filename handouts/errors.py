@@ -8,8 +8,12 @@ an editor sees every problem in one run and no PDF is written from bad input.
 from __future__ import annotations
 
 import enum
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class ExitCode(enum.IntEnum):
@@ -45,7 +49,10 @@ class Diagnostic:
 
     def __str__(self) -> str:
         where = f"{self.span}: " if self.span else ""
-        return f"{where}{self.severity.value}: {self.message} [{self.code}]"
+        text = f"{where}{self.severity.value}: {self.message} [{self.code}]"
+        # one diagnostic, one line: control characters quoted from the input are shown escaped
+        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                            else f"\\u{ord(m.group()):04x}", text)
 
 
 class HandoutsError(Exception):
@@ -126,8 +133,10 @@ class TemplateError(HandoutsError):
 
 
 def display_path(path: Path) -> str:
-    """A path as the user should see it: relative to the working folder when inside it."""
+    """The path as the user would type it: relative to the working folder when inside it,
+    links not followed (the link is what to fix)."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        relative = os.path.relpath(os.path.abspath(path))
     except ValueError:
         return str(path)
+    return str(path) if relative.startswith("..") else relative

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from . import inputs
 from .errors import Collector, SourceSpan, display_path
 from .model import Audience, Change, Library, Packet, Reference, TopicMeta, TopicSource
 from .theme_schema import ThemeSource, layer_from_node
@@ -52,9 +53,13 @@ _Loader.yaml_implicit_resolvers = {
 def load_yaml_mapping(text: str, path: str, collector: Collector,
                       first_line: int = 1) -> tuple[dict[str, Any], dict[str, int]] | None:
     """Parse a YAML mapping; return it with the line of each top-level key."""
+    if text.startswith("\ufeff"):  # a byte-order mark some editors write
+        text = text[1:]
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        if node is not None and not _shape_ok(node, path, collector, first_line):
+            return None
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -83,8 +88,70 @@ def load_yaml_mapping(text: str, path: str, collector: Collector,
     return {str(k): v for k, v in data.items()}, lines
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _shape_ok(root: yaml.Node, path: str, collector: Collector, first_line: int) -> bool:
+    """Refuse alias bombs, cycles, deep nesting and keys that are not text, before building anything.
+
+    Aliases make the node tree a graph; its size with every alias expanded is
+    counted with one visit per node, so a 600-byte "billion laughs" is refused
+    at once instead of being expanded by whoever walks the data later.
+    """
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        line = first_line + node.start_mark.line
+        children = ([item for pair in node.value for item in pair] if isinstance(node, yaml.MappingNode)
+                    else node.value if isinstance(node, yaml.SequenceNode) else [])
+        if done:
+            active.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[key] > inputs.MAX_YAML_NODES:
+                collector.error(SourceSpan(path, line), "yaml.too-large",
+                                f"this expands to over {inputs.MAX_YAML_NODES:,} values (through '*' aliases); "
+                                "write the values out instead")
+                return False
+            continue
+        if key in sizes:
+            continue
+        if key in active:
+            collector.error(SourceSpan(path, line), "yaml.recursive", "this value contains itself (through an alias)")
+            return False
+        if depth > inputs.MAX_YAML_DEPTH:
+            collector.error(SourceSpan(path, line), "yaml.too-deep",
+                            f"values are nested more than {inputs.MAX_YAML_DEPTH} deep here; flatten them")
+            return False
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key_node, _ in node.value:
+                where = first_line + key_node.start_mark.line
+                if node is not root and isinstance(key_node, yaml.ScalarNode) and key_node.value in seen:
+                    collector.error(SourceSpan(path, where), "yaml.duplicate-key",
+                                    f"'{key_node.value}' is given twice (first on line {seen[key_node.value]}); "
+                                    "keep one")
+                    return False
+                if isinstance(key_node, yaml.ScalarNode):
+                    seen.setdefault(key_node.value, where)
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR_TAG:
+                    shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "this key"
+                    kind = {"bool": "true/false value", "int": "number", "float": "number",
+                            "null": "empty value"}.get(key_node.tag.rsplit(":", 1)[-1], "list or mapping")
+                    collector.error(SourceSpan(path, first_line + key_node.start_mark.line), "yaml.key",
+                                    f"the name '{shown}' is read as a {kind}, not as text; "
+                                    f"put it in quotes: \"{shown}\":")
+                    return False
+        active.add(key)
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in children)
+    return True
+
+
 def load_yaml_file(path: Path, collector: Collector) -> tuple[dict[str, Any], dict[str, int]] | None:
-    text = read_text(path, collector)
+    text = read_text(path, collector, "yaml")
     return load_yaml_mapping(text, display_path(path), collector) if text is not None else None
 
 
@@ -97,15 +164,12 @@ def yaml_entries(path: Path, collector: Collector) -> Iterator[tuple[str, Any, S
             yield key, value, SourceSpan(display_path(path), lines[key])
 
 
-def read_text(path: Path, collector: Collector) -> str | None:
+def read_text(path: Path, collector: Collector, what: str = "yaml", root: Path | None = None) -> str | None:
+    """The file's text, within the limits of `inputs` (by default, inside the file's own folder)."""
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        collector.error(SourceSpan(display_path(path)), "file.encoding",
-                        f"not UTF-8 text (byte {error.start}); save the file as UTF-8")
-    except OSError as error:
-        collector.error(SourceSpan(display_path(path)), "file.unreadable",
-                        f"cannot read this file ({error.strerror})")
+        return inputs.read_text(path, what, root if root is not None else path.parent)
+    except inputs.InputProblem as problem:
+        collector.error(SourceSpan(display_path(path), problem.line), problem.code, problem.message)
     return None
 
 
@@ -261,7 +325,7 @@ def _changes(entries: list, version: str, span: SourceSpan, collector: Collector
 
 def read_topic(path: Path, collector: Collector) -> TopicSource | None:
     shown = display_path(path)
-    text = read_text(path, collector)
+    text = read_text(path, collector, "topic", root=path.parent.parent)
     if text is None:
         return None
     split = split_front_matter(text, shown, collector)
@@ -290,11 +354,11 @@ def discover_topics(content_dirs: Sequence[Path], collector: Collector) -> dict[
             folder, language = path.parent.name, path.stem
             if folder.startswith((".", "_")):
                 continue
-            if not TOPIC_ID.match(folder):
+            if not TOPIC_ID.fullmatch(folder):
                 collector.error(SourceSpan(display_path(path.parent)), "topic.folder-name",
                                 "topic folder names use lower-case letters, digits and '-' only")
                 continue
-            if not LANGUAGE.match(language):
+            if not LANGUAGE.fullmatch(language):
                 collector.error(SourceSpan(display_path(path)), "topic.file-name",
                                 "name topic files by language code, e.g. en.md or fr.md")
                 continue
@@ -329,9 +393,23 @@ def read_bibliography(paths: Sequence[Path], collector: Collector) -> dict[str, 
             if not (entry.get("journal") or entry.get("title")):
                 collector.error(span, "reference.incomplete", f"reference '{key}' needs a journal or a title")
                 continue
+            confirmed = entry.get("confirmed", False)
+            if not isinstance(confirmed, bool):
+                collector.error(span, "reference.confirmed",
+                                f"reference '{key}': confirmed must be true or false without quotes, "
+                                f"not {confirmed!r}")
+                continue
+            year = entry.get("year")
+            if year is not None and (isinstance(year, bool) or not isinstance(year, (int, str))):
+                collector.error(span, "reference.year", f"reference '{key}': year should be a year such as 2021")
+                continue
+            if any(isinstance(value, (dict, list)) for name, value in entry.items() if name != "confirmed"):
+                collector.error(span, "reference.type",
+                                f"reference '{key}': each field should be text, not a list or a mapping")
+                continue
             values = {name: ("" if value is None else value) for name, value in entry.items()}
-            values["confirmed"] = bool(entry.get("confirmed", False))
-            values["year"] = entry.get("year")
+            values["confirmed"] = confirmed
+            values["year"] = year
             values = {name: (str(value) if name not in ("confirmed", "year") else value)
                       for name, value in values.items()}
             bibliography[key] = Reference(key=key, span=span, **values)  # type: ignore[arg-type]
@@ -342,31 +420,130 @@ def read_strings(content_dirs: Sequence[Path], collector: Collector) -> dict[str
     strings: dict[str, dict[str, Any]] = {}
     for content_dir in content_dirs:
         for path in sorted(content_dir.glob("strings.*.yaml")):
+            if not LANGUAGE.fullmatch(path.name.split(".")[1]):
+                collector.error(SourceSpan(display_path(path)), "strings.file-name",
+                                "name strings files strings.<language>.yaml, e.g. strings.fr.yaml")
+                continue
             language = path.name.split(".")[1]
             loaded = load_yaml_file(path, collector)
-            if loaded is not None:
+            if loaded is not None and _placeholders_ok(path, *loaded, collector) \
+                    and _shape_like_shipped(path, *loaded, collector):
                 strings.setdefault(language, {}).update(loaded[0])
     return strings
+
+
+# strings that are filled in with str.format: their name -> the names they may use
+PLACEHOLDERS: dict[tuple[str, ...], frozenset[str]] = {
+    ("date_format",): frozenset({"day", "month", "year"}),
+    ("page_of",): frozenset({"page", "pages"}),
+    ("footer",): frozenset({"id", "version", "last_reviewed", "next_review_due"}),
+    ("packet_footer",): frozenset({"name"}),
+    ("emergency",): frozenset({"number"}),
+    ("about",): frozenset({"version", "last_reviewed", "next_review_due", "evidence_checked_by"}),
+    ("status", "approved"): frozenset({"clinic", "name", "role", "date"}),
+    ("status", "approved_packet"): frozenset({"clinic"}),
+    ("status", "not_approved"): frozenset({"clinic"}),
+    ("status", "overdue"): frozenset({"date"}),
+    ("published_by",): frozenset({"publisher"}),
+    ("catalogue", "footer"): frozenset({"count"}),
+}
+
+
+def _placeholders_ok(path: Path, data: dict[str, Any], lines: dict[str, int], collector: Collector) -> bool:
+    """Each fill-in string is text and uses only the {names} handouts fills in."""
+    import string  # noqa: PLC0415
+
+    start = len(collector.errors)
+    for keys, allowed in PLACEHOLDERS.items():
+        value: Any = data
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is None:
+            continue
+        span = SourceSpan(display_path(path), lines.get(keys[0], 1))
+        name = ".".join(keys)
+        if not isinstance(value, str):
+            collector.error(span, "strings.type", f"'{name}' should be text")
+            continue
+        try:
+            fields = {field for _, field, spec, _ in string.Formatter().parse(value) if field is not None}
+            if any(spec for _, field, spec, _ in string.Formatter().parse(value) if field is not None):
+                raise ValueError("a format after ':' is not allowed")
+        except ValueError as error:
+            collector.error(span, "strings.placeholder",
+                            f"'{name}' has a broken {{placeholder}} ({error}); write a literal brace as {{{{ or }}}}")
+            continue
+        unknown = sorted(fields - allowed)
+        if unknown:
+            collector.error(span, "strings.placeholder",
+                            f"'{name}' uses {{{unknown[0]}}}, which handouts does not fill in; "
+                            f"it can use {', '.join('{' + a + '}' for a in sorted(allowed))}")
+    return len(collector.errors) == start
+
+
+_SHIPPED_STRINGS: list[dict[str, Any]] = []
+
+
+def _shipped_strings() -> dict[str, Any]:
+    """The shipped English strings: the shape every strings file must keep."""
+    if not _SHIPPED_STRINGS:
+        loaded = load_yaml_file(shipped_dir("content") / "strings.en.yaml", Collector())
+        _SHIPPED_STRINGS.append(loaded[0] if loaded else {})
+    return _SHIPPED_STRINGS[0]
+
+
+def _shape_problem(value: Any, model: Any, name: str) -> str | None:
+    if isinstance(model, dict):
+        if not isinstance(value, dict):
+            return f"'{name}' should hold names with texts below it, as in the shipped strings.en.yaml"
+        for key, inner in model.items():
+            if key in value and (problem := _shape_problem(value[key], inner, f"{name}.{key}")):
+                return problem
+    elif isinstance(model, list):
+        if not isinstance(value, list) or len(value) != len(model) or not all(isinstance(v, str) for v in value):
+            return f"'{name}' should be a list of {len(model)} texts, as in the shipped strings.en.yaml"
+    elif isinstance(model, str) and not isinstance(value, str):
+        return f"'{name}' should be text"
+    return None
+
+
+def _shape_like_shipped(path: Path, data: dict[str, Any], lines: dict[str, int], collector: Collector) -> bool:
+    """Each string keeps the kind (text, list, names) it has in the shipped strings.en.yaml."""
+    model, ok = _shipped_strings(), True
+    for key, value in data.items():
+        if key in model and (problem := _shape_problem(value, model[key], key)):
+            collector.error(SourceSpan(display_path(path), lines.get(key, 1)), "strings.type", problem)
+            ok = False
+    return ok
 
 
 def read_packets(paths: Sequence[Path], collector: Collector) -> dict[str, Packet]:
     packets: dict[str, Packet] = {}
     for path in paths:
         for name, entry, span in yaml_entries(path, collector):
-            if not TOPIC_ID.match(name):
+            if not TOPIC_ID.fullmatch(name):
                 collector.error(span, "packet.name", f"packet name '{name}' may use only a-z, 0-9 and '-'")
                 continue
             if not isinstance(entry, dict) or not {"title", "topics", "audiences"} <= entry.keys():
                 collector.error(span, "packet.fields", f"packet '{name}' needs title, topics and audiences")
                 continue
+            title, topics, audience_names = entry["title"], entry["topics"], entry["audiences"]
+            if not isinstance(title, str) or not title.strip():
+                collector.error(span, "packet.title", f"packet '{name}': title should be text")
+                continue
+            if not isinstance(topics, list) or not topics or not all(isinstance(t, str) for t in topics):
+                collector.error(span, "packet.topics",
+                                f"packet '{name}': topics should be a list of topic ids, such as [bathing, probiotics]")
+                continue
             try:
-                audiences = tuple(Audience(a) for a in entry["audiences"])
+                if not isinstance(audience_names, list):
+                    raise TypeError
+                audiences = tuple(Audience(a) for a in audience_names)
             except (ValueError, TypeError):
                 collector.error(span, "packet.audience",
                                 f"packet '{name}': audiences must be a list of parents, adults, clinicians")
                 continue
-            packets[name] = Packet(name, str(entry["title"]), tuple(map(str, entry["topics"])),
-                                   audiences, span)
+            packets[name] = Packet(name, title.strip(), tuple(topics), audiences, span)
     return packets
 
 
@@ -380,19 +557,31 @@ def read_theme(template_dirs: Sequence[Path], collector: Collector) -> ThemeSour
             if text is None:
                 continue
             shown = display_path(path)
-            try:
-                node = yaml.compose(text, Loader=_Loader)
-            except yaml.YAMLError:
-                node = None
+            node = _theme_node(text.removeprefix("\ufeff"), shown, collector)
             if isinstance(node, yaml.MappingNode):  # nodes keep the line of every nested key
                 layers.append((overlay, layer_from_node(node, shown, collector)))
-            else:
+            elif node is None:
                 load_yaml_mapping(text, shown, collector)  # says what is wrong and where
     return read_theme_layers(layers, collector)
 
 
+def _theme_node(text: str, shown: str, collector: Collector) -> yaml.Node | bool | None:
+    """The theme's YAML as nodes, within the same limits as every YAML file (False: refused)."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    if node is not None and not _shape_ok(node, shown, collector, 1):
+        return False
+    return node
+
+
 def existing(dirs: Sequence[Path], name: str) -> list[Path]:
-    return [d / name for d in dirs if (d / name).is_file()]
+    """Each folder's `name`, if anything has that name (a folder or a pipe there is refused on reading)."""
+    return [d / name for d in dirs if (d / name).exists() or (d / name).is_symlink()]
 
 
 def load_library(content: Sequence[Path | str] = (), templates: Sequence[Path | str] = (),
@@ -408,7 +597,10 @@ def load_library(content: Sequence[Path | str] = (), templates: Sequence[Path | 
     content_dirs = [*([shipped_dir("content")] if shipped_content else []), *map(Path, content)]
     template_dirs = [shipped_dir("templates"), *map(Path, templates)]
     for folder in [*map(Path, content), *template_dirs[1:]]:
-        if not folder.is_dir():
+        if folder.exists() and not folder.is_dir():
+            collector.error(SourceSpan(str(folder)), "folder.type",
+                            "this is not a folder; point to a folder of topics or templates")
+        elif not folder.is_dir():
             collector.error(SourceSpan(str(folder)), "folder.missing",
                             "this folder does not exist; check the path")
         elif not any(folder.iterdir()):

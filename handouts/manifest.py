@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
-import os
 from collections.abc import Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from .model import Clinic, Job, Library
-from .writer import write_atomic
 
 MANIFEST = "manifest.json"
 
@@ -41,33 +37,21 @@ def entry(library: Library, job: Job, path: Path, out_dir: Path, data: bytes,
     }
 
 
-@contextmanager
-def _locked(folder: Path):
-    """Serialise manifest updates of builds that share an output folder."""
-    descriptor = os.open(folder, os.O_RDONLY)
+def manifest_data(root: Path, entries: list[dict[str, Any]], extra: Sequence[dict[str, Any]] = ()) -> bytes:
+    """The folder's manifest after this build: its entries merged over the files still there.
+
+    Called inside a `Transaction`, which holds the folder's lock; the result is
+    staged with the build's other files and put in place with them.
+    """
+    path = root / MANIFEST
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(descriptor)  # closing releases the lock
-
-
-def update_manifest(out_dir: Path, entries: list[dict[str, Any]], extra: Sequence[dict[str, Any]] = ()) -> Path:
-    """Merge this build's entries into the folder's manifest, dropping files that are gone."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with _locked(out_dir):
-        return _update(out_dir, entries, extra)
-
-
-def _update(out_dir: Path, entries, extra) -> Path:
-    path = out_dir.resolve() / MANIFEST
-    try:
-        previous = json.loads(path.read_text(encoding="utf-8")).get("files", [])
+        previous = json.loads(path.read_text(encoding="utf-8")).get("files", []) if path.is_file() else []
     except (OSError, ValueError, AttributeError):
         previous = []
-    by_file = {e["file"]: e for e in previous if isinstance(e, dict) and "file" in e
-               and (out_dir / e["file"]).is_file()}
+    if not isinstance(previous, list):
+        previous = []
+    by_file = {e["file"]: e for e in previous if isinstance(e, dict) and isinstance(e.get("file"), str)
+               and (root / e["file"]).is_file()}
     by_file.update({e["file"]: e for e in [*entries, *extra]})
     document = {"generator": "handouts", "files": [by_file[name] for name in sorted(by_file)]}
-    write_atomic(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    return path
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -298,6 +298,7 @@ class Clinic:
     source: str = ""
     require_approval: bool = False  # build only handouts with a current approval
     approvals_path: str | None = None  # the approvals file; default approvals.toml beside the profile
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # setting -> line
 
     @property
     def contact_lines(self) -> list[str]:

@@ -10,13 +10,13 @@ import pypdf
 from .conftest import pdf_text
 
 HOSTILE = {
-    "name": "Riverside\\n===\\n# Skin *Clinic* [@nokey] {parents: x} \\u0001\\u001a\\ue0000\\ue001 end",
+    "name": "Riverside\\n===\\n# Skin *Clinic* [@nokey] {parents: x}\\t0 end",
     "department": "Paediatrics\\n---\\n- not a list & <b>not bold</b>",
     "phone": "0113 496 0000 | {adults: y} \\\\*",
     "feedback": "Tell us: [a link](https://evil.example) and ::: note",
     "emergency_number": "999 ##",
 }
-SHOWN = {  # what a reader must see, control characters dropped and line breaks as spaces
+SHOWN = {  # what a reader must see: line breaks and tabs print as spaces
     "name": "Riverside === # Skin *Clinic* [@nokey] {parents: x} 0 end",
     "department": "Paediatrics --- - not a list & <b>not bold</b>",
     "phone": "0113 496 0000 | {adults: y} \\*",
@@ -69,11 +69,25 @@ def test_profile_text_prints_literally(cli, content, tmp_path):
 
 
 def test_profile_text_cannot_splice_topic_text(cli, content, tmp_path):
-    """A profile holding the private-use characters compose uses for its markers
-    gets them dropped, so no topic text (here the parents-only line) appears twice."""
+    """A profile holding the private-use characters compose uses for its markers cannot
+    splice topic text (here the parents-only line) into the page: it is refused, naming
+    the line, since no font draws those characters."""
+    path = tmp_path / "clinic.toml"
+    path.write_text('name = "Clinic \\ue0000\\ue001 \\ue0002\\ue001"\n', encoding="utf-8")
     out = tmp_path / "out"
-    result = cli("build", "--content", content, "-t", "mini", "-a", "parents", "--clinic", _profile(tmp_path),
-                 "-o", out)
-    assert result.exit_code == 0, result.output
-    text = pdf_text(out / "en" / "parents" / "mini.pdf")
-    assert text.count("PARENT-ONLY") == 1
+    result = cli("build", "--content", content, "-t", "mini", "-a", "parents", "--clinic", path, "-o", out)
+    assert result.exit_code == 1 and "clinic.toml:1: error: the font cannot draw" in result.output
+    assert not out.exists()
+
+
+def test_the_composer_drops_marker_characters_from_values():
+    from handouts.compose import literal
+
+    assert literal("Clinic \ue0000\ue001\x01 name\non two lines") == "Clinic 0 name on two lines"
+
+
+def test_a_control_character_in_the_profile_is_refused_on_its_line(cli, content, tmp_path):
+    path = tmp_path / "clinic.toml"
+    path.write_text('name = "Skin clinic"\nphone = "0113 \\u0007 496"\n', encoding="utf-8")
+    result = cli("build", "--content", content, "-t", "mini", "-o", tmp_path / "out", "--clinic", path)
+    assert result.exit_code == 1 and "clinic.toml:2: error: 'phone' holds a control character (U+0007)" in result.output

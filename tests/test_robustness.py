@@ -3,6 +3,7 @@
 import errno
 import json
 import multiprocessing
+import os
 import shutil
 from pathlib import Path
 
@@ -105,10 +106,14 @@ def test_disk_full_while_writing(cli, content, tmp_path, monkeypatch):
 
 
 def test_permission_denied(cli, content, tmp_path, monkeypatch):
-    def denied(*args, **kwargs):
-        raise PermissionError(errno.EACCES, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(writer.tempfile, "mkstemp", denied)  # as root, chmod would not stop us
+    def denied(path, flags, *args, **kwargs):
+        if flags & os.O_CREAT:  # as root, chmod would not stop us
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
     out = tmp_path / "out"
     result = cli("build", "--content", content, "-o", out, "-t", "mini")
     assert result.exit_code == 4, result.output
