@@ -298,6 +298,7 @@ class Clinic:
     source: str = ""
     require_approval: bool = False  # build only handouts with a current approval
     approvals_path: str | None = None  # the approvals file; default approvals.toml beside the profile
+    token: str = field(default="", repr=False)  # the front desk's access token beyond this computer
 
     @property
     def contact_lines(self) -> list[str]:
