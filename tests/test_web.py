@@ -17,7 +17,7 @@ import pypdf
 import pytest
 
 pytest.importorskip("starlette", reason="the web extra is not installed: pip install -e '.[test]'")
-pytest.importorskip("httpx", reason="Starlette's test client needs httpx: pip install -e '.[test]'")
+pytest.importorskip("httpx2", reason="Starlette's test client needs httpx2: pip install -e '.[test]'")
 
 from starlette.testclient import TestClient
 
@@ -225,7 +225,7 @@ def test_a_content_error_shows_in_the_preview_as_path_and_line(tmp_path: Path) -
     (content / "probiotics").mkdir(parents=True)
     source = Path(__file__).parents[1] / "content" / "probiotics" / "en.md"
     (content / "probiotics" / "en.md").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-    desk = Desk([content], log_path=tmp_path / "log.sqlite", watch=True)
+    desk = Desk([content], log_path=tmp_path / "log.sqlite", watch=True, watch_interval=0)
     client = TestClient(create_app(desk), base_url=LOCAL)
     query = {"topic": "probiotics", "audience": "parents", "lang": "en"}
     assert "Probiotics for eczema" in client.get("/preview", params=query).text
@@ -258,11 +258,15 @@ def _get(url: str) -> tuple[int, bytes, str]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    from handouts.library import load_library
-    from handouts.web.site import build_site
+    """`handouts site -o DIR` as the README runs it."""
+    from typer.testing import CliRunner
+
+    from handouts.cli import app
 
     out = tmp_path_factory.mktemp("site")
-    build_site(load_library(), out, workers=2)
+    result = CliRunner().invoke(app, ["site", "-o", str(out), "-j", "2"])
+    assert result.exit_code == 0, result.output
+    assert f"in {out}" in result.output
     return out
 
 
@@ -323,3 +327,58 @@ def test_language_versions_link_to_each_other(tmp_path: Path) -> None:
     assert [(o.lang, o.href) for o in others] == [("fr", "../../../fr/parents/probiotics/")]
     _, others = copy_links(library, Job(("probiotics",), Audience.PARENTS, "fr"), "../../../")
     assert [(o.lang, o.href) for o in others] == [("en", "../../../en/parents/probiotics/")]
+
+
+# --- a clinic's profile: approvals shown, and enforced when giving ----------------------
+
+
+def row_of(page: str, topic: str) -> str:
+    return page.split(f'data-id="{topic}"', 1)[1].split("</tr>", 1)[0]
+
+
+def test_with_require_approval_the_desk_shows_states_previews_all_but_gives_only_approved(cli, tmp_path: Path,
+                                                                                          monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    profile = tmp_path / "handouts.toml"
+    profile.write_text(clinic_profile_text(require_approval=True), encoding="utf-8")
+    approved = cli("approve", "probiotics", "--audience", "parents", "--by", "Dr A Patel",
+                   "--role", "Consultant dermatologist", "--clinic", profile)
+    assert approved.exit_code == 0, approved.output
+    desk = Desk(clinic_path=profile, log_path=tmp_path / "log.sqlite")
+    client = TestClient(create_app(desk), base_url=LOCAL)
+    page = client.get("/").text
+    assert "Northgate Skin Clinic" in page
+    assert "parents: approved" in row_of(page, "probiotics") and "adults: not approved" in row_of(page, "probiotics")
+    token = csrf(client)
+    given = client.post("/api/give", headers={"x-csrf-token": token},
+                        json={"topics": ["probiotics"], "audience": "parents", "lang": "en"})
+    assert given.status_code == 200, given.text
+    assert "Approved for use at Northgate Skin Clinic by Dr A Patel" in pdf_words(client.get(given.json()["pdf"]).content)
+    refused = client.post("/api/give", headers={"x-csrf-token": token},
+                          json={"topics": ["probiotics"], "audience": "adults", "lang": "en"})
+    assert refused.status_code == 409
+    assert "not approved" in refused.json()["error"] and "handouts approve probiotics" in refused.json()["error"]
+    assert len(rows(tmp_path / "log.sqlite")) == 1
+    preview = client.get("/preview", params={"topic": "probiotics", "audience": "adults", "lang": "en"})
+    assert preview.status_code == 200 and "Not approved for use by Northgate Skin Clinic" in preview.text
+    assert client.get("/en/adults/probiotics").status_code == 409  # not published either
+    assert client.get("/en/parents/probiotics").status_code == 200
+    # an approval recorded elsewhere (another desk, the command line) shows without a restart
+    again = cli("approve", "probiotics", "--audience", "adults", "--by", "Dr A Patel",
+                "--role", "Consultant dermatologist", "--clinic", profile)
+    assert again.exit_code == 0, again.output
+    assert "adults: approved" in row_of(client.get("/").text, "probiotics")
+    assert client.get("/en/adults/probiotics").status_code == 200
+
+
+def test_serve_without_the_web_extra_says_how_to_install_it(cli, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if not installed: importing it fails
+    result = cli("serve")
+    assert result.exit_code == 2
+    assert "pip install 'handouts[web]'" in result.output
+
+
+def test_site_refuses_a_language_there_is_no_content_in(cli, tmp_path: Path) -> None:
+    result = cli("site", "-o", tmp_path / "site", "--lang", "xx")
+    assert result.exit_code == 2 and "no content in language 'xx'" in result.output
+    assert not (tmp_path / "site").exists()

@@ -40,6 +40,10 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 COOKIE = "handouts_desk"
 CSRF_HEADER = "x-csrf-token"
 ONLINE = re.compile(r"^/[a-z]{2}(/|/(parents|adults|clinicians)/[a-z0-9][a-z0-9-]*(/.*|\.pdf)?|/(parents|adults|clinicians)/packets/[a-z0-9][a-z0-9-]*(/.*|\.pdf)?)?$")
+# Pages load nothing from elsewhere and run only the desk's own script (the web edition's
+# styles and logo are inline). PDFs get no policy: the browser's PDF viewer draws them.
+CSP = (b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       b"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
@@ -125,8 +129,10 @@ class GuardMiddleware:
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], *SECURITY_HEADERS]
+                headers = [*message.get("headers", []), *SECURITY_HEADERS]
+                if any(k == b"content-type" and v.startswith(b"text/html") for k, v in headers):
+                    headers.append((b"content-security-policy", CSP))
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -20,6 +20,7 @@ import hashlib
 import os
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ CUSTOM_PACKET = "your-handouts"  # the name a packet of ticked handouts is made 
 SYNONYMS = Path("web") / "synonyms.yaml"  # in any templates folder: everyday words for each topic
 CACHE_SIZE = 512  # composed documents and drawn files kept warm (a PDF is about 60 KB)
 MAX_COUNT = 100
+WATCH_INTERVAL = 0.1  # seconds: with --watch, how often files are looked at (the page asks every 0.3 s)
 
 
 def _usage(message: str, code: str = "desk.request") -> UsageError:
@@ -189,14 +191,16 @@ class Desk:
     """The warm state of one front desk; safe to share between request threads."""
 
     def __init__(self, content: Sequence[Path] = (), templates: Sequence[Path] = (),
-                 clinic_path: Path | None = None, log_path: Path | None = None, watch: bool = False):
+                 clinic_path: Path | None = None, log_path: Path | None = None, watch: bool = False,
+                 watch_interval: float = WATCH_INTERVAL):
         self.content, self.templates = tuple(content), tuple(templates)
-        self.clinic_path, self.watch = clinic_path, watch
+        self.clinic_path, self.watch, self.watch_interval = clinic_path, watch, watch_interval
         self._log_path = log_path
         self._lock = threading.RLock()  # one composer and renderer at a time: ReportLab keeps global state
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._files: list[Path] = []
         self._stamp: tuple = ()
+        self._looked = 0.0
         self.snapshot = Snapshot("")
         self.refresh(force=True)
 
@@ -209,29 +213,39 @@ class Desk:
         return files
 
     def refresh(self, force: bool = False) -> Snapshot:
-        """Re-read what changed since the last request: everything with `watch`, else the profile
-        and approvals (so an approval given at another desk shows at once)."""
+        """Re-read what changed since the last look: with `watch` any content, template or profile
+        file (looked at most every WATCH_INTERVAL seconds); otherwise only the profile and its
+        approvals, so that an approval recorded at another desk shows at once."""
         with self._lock:
+            now = time.monotonic()
+            if not force and self.watch and now - self._looked < self.watch_interval:
+                return self.snapshot
+            self._looked = now
             if force or self.watch:
                 from ..library import shipped_dir  # noqa: PLC0415
 
                 folders = [shipped_dir("content"), *self.content, shipped_dir("templates"), *self.templates]
-                files = [*_files(folders), *self._profile_files(self.snapshot.clinic)]
-            else:
-                files = self._files
-            stamp = _stamp(files)
+                self._files = [*_files(folders), *self._profile_files(self.snapshot.clinic)]
+            looked_at = self._files if self.watch or force else self._profile_files(self.snapshot.clinic)
+            stamp = _stamp(looked_at)
             if not force and stamp == self._stamp:
                 return self.snapshot
-            digest = _digest(files)
-            self._files, self._stamp = files, stamp
+            self._stamp = stamp
+            digest = _digest(self._files)
             if digest != self.snapshot.digest:
                 self.snapshot = self._read(digest)
-                # the profile may now name another approvals file: watch that one too
-                extra = [p for p in self._profile_files(self.snapshot.clinic) if p not in files]
+                # the profile may name another approvals file now: look at that one too
+                extra = [p for p in self._profile_files(self.snapshot.clinic) if p not in self._files]
                 if extra:
-                    self._files = files + extra
-                    self._stamp = _stamp(self._files)
+                    self._files = [*self._files, *extra]
+                    self._digest_files_changed()
             return self.snapshot
+
+    def _digest_files_changed(self) -> None:
+        """The set of files changed: take the stamp and digest again, keeping the snapshot read."""
+        looked_at = self._files if self.watch else self._profile_files(self.snapshot.clinic)
+        self._stamp = _stamp(looked_at)
+        self.snapshot.digest = _digest(self._files)
 
     def _read(self, digest: str) -> Snapshot:
         from ..clinic import read_clinic  # noqa: PLC0415
@@ -347,7 +361,10 @@ class Desk:
         job = job_for(library, choice)
         _, hashes = self.governed(job, strict=True)
         self.render(job, "pdf", strict=True)
-        hashes = hashes or {t: Hashes(library)(t, job.audience, job.language) for t in job.topics}
+        if not hashes:  # no profile: the hashes are still logged, composed once per content hash
+            hashes = {t: self._cached(("hash", self.snapshot.digest, t, job.audience, job.language),
+                                      lambda t=t: Hashes(library)(t, job.audience, job.language))
+                      for t in job.topics}
         versions = {t: library.topics[(t, job.language)].meta.version for t in job.topics}
         if job.packet:
             digest = hashlib.sha256(" ".join(f"{t}:{hashes[t]}" for t in job.topics).encode()).hexdigest()
