@@ -622,7 +622,7 @@ def serve(
     It also serves the online copies the QR codes point to, at /<lang>/<audience>/<topic>
     (and .pdf). It listens on 127.0.0.1 (this computer only) unless --host says otherwise;
     then every desk page needs the access token. Needs the 'web' extra:
-    pip install 'handouts[web]'.
+    pip install -e '.[web]' in the handouts folder.
 
     Example: handouts serve --clinic handouts.toml
     Example: handouts serve --content my-clinic/content --watch

@@ -136,6 +136,25 @@ def test_find_preview_print_and_record_a_large_print_handout(desk, browser) -> N
     assert after[len(before):] == [("probiotics", "parents", "en", 1, 1)]
 
 
+def test_ticked_handouts_print_as_one_packet(desk, browser) -> None:
+    before = log_rows(desk["log"])
+    browser.get(desk["url"] + "/")
+    browser.find_element(By.ID, "tick-probiotics-en").click()
+    browser.find_element(By.ID, "tick-skin-care-en").click()
+    browser.find_element(By.CSS_SELECTOR, 'input[name="audience"][value="adults"]').click()
+    assert browser.find_element(By.ID, "chosen-title").text.startswith("Packet of 2")
+    WebDriverWait(browser, WAIT).until(lambda b: "Probiotics for eczema" in preview_text(b)
+                                       and "Skin care for eczema" in preview_text(b))
+    browser.execute_script(
+        "const frame = document.getElementById('print-frame');"
+        "window.printed = [];"
+        "frame.addEventListener('load', () => {"
+        "  frame.contentWindow.print = () => window.printed.push(frame.src); });")
+    browser.find_element(By.ID, "print").click()
+    WebDriverWait(browser, WAIT).until(lambda b: b.execute_script("return window.printed.length") == 1)
+    assert log_rows(desk["log"])[len(before):] == [("your-handouts", "adults", "en", 1, 0)]
+
+
 def test_the_live_preview_follows_a_saved_file_and_shows_errors_as_path_and_line(desk, browser) -> None:
     topic: Path = desk["topic"]
     original = topic.read_text(encoding="utf-8")

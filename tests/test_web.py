@@ -375,10 +375,29 @@ def test_serve_without_the_web_extra_says_how_to_install_it(cli, monkeypatch) ->
     monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if not installed: importing it fails
     result = cli("serve")
     assert result.exit_code == 2
-    assert "pip install 'handouts[web]'" in result.output
+    assert "pip install -e '.[web]'" in result.output
 
 
 def test_site_refuses_a_language_there_is_no_content_in(cli, tmp_path: Path) -> None:
     result = cli("site", "-o", tmp_path / "site", "--lang", "xx")
     assert result.exit_code == 2 and "no content in language 'xx'" in result.output
     assert not (tmp_path / "site").exists()
+
+
+def test_prewarm_draws_handouts_before_anyone_asks_and_stops_when_told(tmp_path: Path) -> None:
+    class AfterTwo(threading.Event):
+        looks = 0
+
+        def is_set(self) -> bool:
+            self.looks += 1
+            return self.looks > 2
+
+    desk = Desk(log_path=tmp_path / "log.sqlite")
+    assert desk.prewarm(AfterTwo()) == 2
+    drawn = sorted((key[2].topics, key[2].audience.value, key[4]) for key in desk._cache if key[0] == "render")
+    assert drawn == [(("action-plan",), "adults", "html"), (("action-plan",), "adults", "pdf"),
+                     (("action-plan",), "parents", "html"), (("action-plan",), "parents", "pdf")]
+    client = TestClient(create_app(desk), base_url=LOCAL)
+    before = len(desk._cache)
+    assert client.get("/en/parents/action-plan.pdf").status_code == 200
+    assert len(desk._cache) == before  # answered from what was drawn ahead

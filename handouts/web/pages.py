@@ -95,6 +95,9 @@ def index_sections(library: Library, language: str) -> list[dict[str, Any]]:
     for audience in Audience:
         items = sorted(((source.meta.title, topic) for (topic, lang), source in library.topics.items()
                         if lang == language and audience in source.meta.audiences))
+        packets = [{"title": p.title, "id": name} for name, p in sorted(library.packets.items())
+                   if audience in p.audiences and all((t, language) in library.topics for t in p.topics)]
         if items:
-            sections.append({"audience": audience.value, "items": [{"title": t, "id": i} for t, i in items]})
+            sections.append({"audience": audience.value, "items": [{"title": t, "id": i} for t, i in items],
+                             "packets": packets})
     return sections

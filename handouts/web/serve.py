@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import secrets
 import socket
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..errors import ContentError, Diagnostic, UsageError
 
-WEB_EXTRA = "the front desk needs the 'web' extra: pip install 'handouts[web]' (or: pip install starlette uvicorn)"
+WEB_EXTRA = ("the front desk needs the 'web' extra: in the handouts folder run pip install -e '.[web]' "
+             "(or pip install starlette uvicorn)")
 
 
 def _usage(message: str, code: str = "serve.usage") -> UsageError:
@@ -64,6 +66,8 @@ def serve(host: str, port: int, watch: bool = False, new_token: bool = False, cl
         raise ContentError(list(desk.snapshot.problems))
     check_port(host, port)
     app = create_app(desk, token=token, local_only=token is None)
+    if not watch:  # an editor's desk changes under it: draw on demand only
+        threading.Thread(target=desk.prewarm, name="prewarm", daemon=True).start()
     for line in startup_lines(host, port, token, desk):
         say(line)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False)

@@ -159,6 +159,18 @@
       show();
     });
   }
+  const preset = $("#preset");
+  if (preset) {
+    preset.addEventListener("change", () => {
+      const topics = preset.value.split(" ").filter(Boolean);
+      const lang = $("#filter-lang").value;
+      for (const row of rows) {
+        row.querySelector("input.tick").checked = row.dataset.lang === lang && topics.includes(row.dataset.id);
+      }
+      state.topics = topics.filter((t) => rowsFor([t]).length);
+      show();
+    });
+  }
   $("#search").addEventListener("input", filter);
   $("#filter-reader").addEventListener("change", filter);
   $("#filter-lang").addEventListener("change", () => { state.topics = []; filter(); show(); });
