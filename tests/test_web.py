@@ -401,3 +401,14 @@ def test_prewarm_draws_handouts_before_anyone_asks_and_stops_when_told(tmp_path:
     before = len(desk._cache)
     assert client.get("/en/parents/action-plan.pdf").status_code == 200
     assert len(desk._cache) == before  # answered from what was drawn ahead
+
+
+def test_what_serve_prints_names_the_address_with_its_token(desk: Desk) -> None:
+    from handouts.web.app import startup_lines
+
+    local = startup_lines("127.0.0.1", 8000, None, desk)
+    assert local[0] == "The front desk is open at http://127.0.0.1:8000/"
+    assert any(str(desk.log_path) in line for line in local)
+    shared = startup_lines("0.0.0.0", 8080, TOKEN, desk)
+    assert shared[0].endswith(f":8080/?token={TOKEN}") and "0.0.0.0" not in shared[0]
+    assert "open to all" in shared[1]

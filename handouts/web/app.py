@@ -363,12 +363,17 @@ def _not_found() -> Response:
 
 
 def startup_lines(host: str, port: int, token: str | None, desk: Desk) -> list[str]:
+    """What `serve` prints: the address to open (with its token), who can reach it, where the log is."""
+    import socket  # noqa: PLC0415
+
+    if host in ("0.0.0.0", "::"):  # every address of this computer: name it as others will reach it
+        host = socket.gethostname()
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/"
     lines = [f"The front desk is open at {address}" + (f"?token={token}" if token else "")]
     if token:
         lines.append("Anyone on the network who has that address (with its token) can use the desk; "
-                     "the online copies (/<lang>/...) are open to all.")
+                     f"the online copies ({address}<lang>/...) are open to all.")
     lines.append(f"Handouts given out are recorded in {desk.log_path}. Press Ctrl-C to stop.")
     if desk.watch:
         lines.append("Watching the content and template folders: saved changes show in the open preview.")
