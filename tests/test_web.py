@@ -412,3 +412,31 @@ def test_what_serve_prints_names_the_address_with_its_token(desk: Desk) -> None:
     shared = startup_lines("0.0.0.0", 8080, TOKEN, desk)
     assert shared[0].endswith(f":8080/?token={TOKEN}") and "0.0.0.0" not in shared[0]
     assert "open to all" in shared[1]
+
+
+def test_handouts_serve_started_as_the_readme_says_answers_the_library_the_copy_and_its_pdf(tmp_path: Path) -> None:
+    port = _free_port()
+    handouts = Path(sys.executable).with_name("handouts")
+    server = subprocess.Popen([str(handouts), "serve", "--port", str(port)], cwd=tmp_path,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert server.stdout is not None
+        first = server.stdout.readline()
+        assert first.strip() == f"The front desk is open at http://127.0.0.1:{port}/", first + server.stdout.read()
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        base = f"http://127.0.0.1:{port}"
+        status, page, _ = _get(base + "/")
+        assert status == 200 and b"Handouts front desk" in page and b'data-id="probiotics"' in page
+        status, copy, _ = _get(base + "/en/parents/probiotics")
+        assert status == 200 and b"Probiotics for eczema" in copy and b'href="probiotics.pdf"' in copy
+        status, pdf, _ = _get(base + "/en/parents/probiotics.pdf")
+        assert status == 200 and "Probiotics for eczema" in pdf_words(pdf)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert not (tmp_path / "handouts-log.sqlite").exists()  # looking is not giving: nothing was recorded
