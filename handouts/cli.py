@@ -622,6 +622,64 @@ def _send_to_printer(path: Path, count: int) -> None:
     typer.echo(f"sent {count} cop{'ies' if count != 1 else 'y'} of {path} to the default printer")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="The address to listen on. Anything but 127.0.0.1/localhost needs a token (the profile's 'token', or --new-token).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="The port to listen on.")] = 8000,
+    watch: Annotated[bool, typer.Option("--watch", help="For editors: re-read content and templates when a file is saved; the open preview follows within a second, and a content error shows as path:line.")] = False,
+    new_token: Annotated[bool, typer.Option("--new-token", help="With --host: make a random access token for this run and print it.")] = False,
+    clinic: ClinicOption = None,
+    db: LogOption = None,
+    content: ContentOption = [],  # noqa: B006
+    templates: TemplatesOption = [],  # noqa: B006
+) -> None:
+    """Open the front desk: a local web page to find, preview, print and record handouts.
+
+    It also serves the online copies the QR codes point to, at /<lang>/<audience>/<topic>
+    (and .pdf). It listens on 127.0.0.1 (this computer only) unless --host says otherwise;
+    then every desk page needs the access token. Needs the 'web' extra:
+    pip install -e '.[web]' in the handouts folder.
+
+    Example: handouts serve --clinic handouts.toml
+    Example: handouts serve --content my-clinic/content --watch
+    """
+    from .web.serve import serve as run_serve  # noqa: PLC0415
+
+    _run(lambda: run_serve(host, port, watch=watch, new_token=new_token, clinic=clinic, db=db,
+                           content=content, templates=templates, say=typer.echo))
+
+
+@app.command()
+def site(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The folder to write the site into.", file_okay=False)] = Path("site"),
+    lang: Annotated[Optional[list[str]], typer.Option("--lang", "-l", help="Language (repeatable); default: every language there is content in.")] = None,
+    clinic: ClinicOption = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes; default: one per CPU core.")] = os.cpu_count() or 1,
+    content: ContentOption = [],  # noqa: B006
+    templates: TemplatesOption = [],  # noqa: B006
+) -> None:
+    """Write the online copies as a static site that works on any web host.
+
+    OUT/<lang>/<audience>/<topic>/index.html (the web edition, which the QR code's
+    address opens with no server rules), the PDF and large-print PDF beside it, an
+    index page per language, and links between the languages of each handout.
+    Upload OUT as it is to the clinic's base_url.
+
+    Example: handouts site -o site --clinic handouts.toml
+    """
+    from .web.site import build_site  # noqa: PLC0415
+
+    profile = _clinic(clinic)
+    library = _library(content, templates)
+    written = _run(lambda: build_site(library, out, profile, lang or (), workers=jobs))
+    pages = sum(f.path.name == "index.html" for f in written)
+    pdfs = sum(f.path.suffix == ".pdf" for f in written)
+    typer.echo(f"wrote {pages} pages and {pdfs} PDFs in {out}; upload the folder as it is to your base_url "
+               f"({out / 'index.html'} is its front page)")
+    if profile is None:
+        typer.echo(NO_PROFILE, err=True)
+
+
 @app.command("list")
 def list_topics(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,

@@ -21,12 +21,13 @@ PROFILE_NAME = "handouts.toml"
 TEXT_FIELDS = ("name", "department", "address", "phone", "email", "website", "feedback",
                "alternative_formats", "base_url", "emergency_number")
 FIELDS = (*TEXT_FIELDS, "logo", "accent_colour", "default_language", "default_page_size", "log",
-          "require_approval", "approvals")
+          "require_approval", "approvals", "token")
 # Settings that say who the clinic is: a profile still holding init's example values is refused.
 IDENTITY_FIELDS = ("name", "department", "address", "phone", "email", "website", "base_url")
 MIN_ACCENT_CONTRAST = 4.5
 MAX_TEXT = 300  # characters in one text setting
 MAX_BASE_URL = 200  # leaves room for /<lang>/<audience>/<topic> in a QR code that scans from paper
+MIN_TOKEN_LENGTH = 16  # the front desk's access token (`handouts serve --host` beyond this computer)
 
 EXAMPLE = '''\
 # handouts clinic profile. Every handout you build with this file carries these
@@ -70,6 +71,11 @@ log = "handouts-log.sqlite"
 # profile; keep it under version control with the profile.
 require_approval = true
 approvals = "approvals.toml"
+
+# The front desk (`handouts serve`) answers only this computer unless started with
+# --host; on any other address it asks for this token (16 characters or more).
+# Without one, `handouts serve --host ... --new-token` makes one for that run.
+# token = "..."
 '''
 
 
@@ -152,7 +158,7 @@ def read_clinic(path: Path) -> Clinic:
         collector.error(span(key), "clinic.unknown-field",
                         f"unknown setting '{key}'; the settings are: {', '.join(FIELDS)}")
     for key in (*TEXT_FIELDS, "logo", "accent_colour", "default_language", "default_page_size", "log",
-                "approvals"):
+                "approvals", "token"):
         if key in data and not isinstance(data[key], str):
             collector.error(span(key), "clinic.type", f"'{key}' should be text in \"quotes\"")
     if not isinstance(data.get("require_approval", False), bool):
@@ -202,6 +208,11 @@ def read_clinic(path: Path) -> Clinic:
         collector.error(span("base_url"), "clinic.base-url",
                         f"base_url is {len(base_url)} characters; a QR code that prints well holds a link of "
                         f"at most {MAX_BASE_URL}, so use a shorter address")
+    token = data.get("token", "")
+    if isinstance(token, str) and token and (len(token) < MIN_TOKEN_LENGTH or not token.isprintable() or " " in token):
+        collector.error(span("token"), "clinic.token",
+                        f"token must be at least {MIN_TOKEN_LENGTH} characters with no spaces; make one with: "
+                        "python3 -c \"import secrets; print(secrets.token_urlsafe(24))\"")
     logo = None
     if isinstance(data.get("logo"), str):
         logo = _logo(path.parent / data["logo"], span("logo"), collector)
@@ -215,6 +226,7 @@ def read_clinic(path: Path) -> Clinic:
         source=shown, field_lines=dict(lines),
         require_approval=data.get("require_approval") is True,
         approvals_path=str(path.parent / data.get("approvals", "approvals.toml")),
+        token=token if isinstance(token, str) else "",
     )
 
 

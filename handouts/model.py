@@ -299,6 +299,7 @@ class Clinic:
     require_approval: bool = False  # build only handouts with a current approval
     approvals_path: str | None = None  # the approvals file; default approvals.toml beside the profile
     field_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # setting -> line
+    token: str = field(default="", repr=False)  # the front desk's access token beyond this computer
 
     @property
     def contact_lines(self) -> list[str]:
