@@ -226,6 +226,8 @@ def main(argv: list[str]) -> None:
     handouts = json.loads(Path(argv[1]).read_text())
     if only:
         handouts = [h for h in handouts if h["name"] == only]
+        if not handouts:
+            sys.exit(f"floor.py: no handout named {only!r} in {argv[1]}")
     out = Path(argv[2])
     out.mkdir(parents=True, exist_ok=True)
     shares = [handouts[i::workers] for i in range(workers)]
