@@ -1,6 +1,6 @@
 """Measure handouts against a fair floor: plain ReportLab drawing the same content.
 
-    .venv/bin/python benchmarks/run.py            # about 3 minutes on 2 cores
+    .venv/bin/python benchmarks/run.py            # 2 to 3 minutes on 2 cores
 
 The floor is `benchmarks/floor.py`, a hand-written ReportLab script with the
 same fonts, page, margins and furniture, drawing the words of the same
