@@ -263,17 +263,22 @@ def branded_example() -> Clinic:
                   base_url="https://clinic.example/handouts")
 
 
-PRINTS = ((PageSize.A4, False), (PageSize.LETTER, False), (PageSize.A4, True))  # rendered once each
+PRINTS = (PageSize.A4, PageSize.LETTER)  # each variant is drawn once per paper size
 
 
 def _print(variant: VariantReport, library: Library, topic: TopicSource, audience: Audience,
            clinic: Clinic, collector: Collector) -> None:
-    """Pages, text sizes, fonts and paper, from the facts recorded while drawing."""
+    """Pages, text sizes, fonts and paper, from the facts recorded while drawing.
+
+    Large print draws the same styles at the sizes of the large-print theme, so its
+    smallest character is read from the styles the A4 copy drew, at those sizes."""
+    from .render.theme import build_theme  # noqa: PLC0415
+
     render = renderer("pdf")
     limit = MAX_PAGES.get(topic.meta.kind, 2)
     span = topic.meta.span
-    for size, large_print in PRINTS:
-        job = Job((topic.meta.id,), audience, variant.language, size, large_print=large_print)
+    for size in PRINTS:
+        job = Job((topic.meta.id,), audience, variant.language, size)
         try:
             facts = render(compose(library, job, clinic), library.theme, job.render_options(clinic.accent)).facts
         except HandoutsError as error:
@@ -281,27 +286,29 @@ def _print(variant: VariantReport, library: Library, topic: TopicSource, audienc
             collector.extend(error.diagnostics)
             return
         assert facts is not None
-        where = f"on {size.value}{' in large print' if large_print else ''}"
-        # large print: every character at least 16 pt (RNIB, UKAAF); otherwise the body at least 12 pt
-        smallest, min_size = ((facts.smallest_text, MIN_LARGE_PRINT_SIZE) if large_print
-                              else (facts.smallest_body_text, MIN_BODY_SIZE))
-        if smallest < min_size:
+        if facts.smallest_body_text < MIN_BODY_SIZE:
             variant.fail()
-            collector.error(span, "print.text-size", f"{audience.value}: text at {smallest:g} pt {where}; "
-                            f"{'all' if large_print else 'body'} text must be at least {min_size:g} pt")
+            collector.error(span, "print.text-size", f"{audience.value}: text at {facts.smallest_body_text:g} pt "
+                            f"on {size.value}; body text must be at least {MIN_BODY_SIZE:g} pt")
         unembedded = sorted(name for name, embedded in facts.fonts if not embedded)
         if unembedded:
             variant.fail()
-            collector.error(span, "print.font", f"{audience.value}: fonts not embedded {where}: {', '.join(unembedded)}")
-        if large_print:
-            variant.pages["large_print"] = facts.pages
-            variant.smallest_large_print = facts.smallest_text
-            continue
+            collector.error(span, "print.font", f"{audience.value}: fonts not embedded on {size.value}: "
+                            f"{', '.join(unembedded)}")
         variant.pages[size.value] = facts.pages
         if facts.pages > limit:
             variant.fail()
             collector.error(span, "print.pages", f"{audience.value}: {facts.pages} pages on {size.value}, "
                             f"more than the {limit} allowed for a {topic.meta.kind}; shorten the text")
+        if size is PageSize.A4:
+            large = build_theme(library.theme, large_print=True)
+            variant.smallest_large_print = min(large.style(name.split("+", 1)[0]).fontSize
+                                               for name, _ in facts.text_sizes)
+            if variant.smallest_large_print < MIN_LARGE_PRINT_SIZE:
+                variant.fail()
+                collector.error(span, "print.text-size",
+                                f"{audience.value}: large print has text at {variant.smallest_large_print:g} pt; "
+                                f"every character must be at least {MIN_LARGE_PRINT_SIZE:g} pt")
 
 
 def check_contrast(theme_data: ThemeSource, collector: Collector) -> None:

