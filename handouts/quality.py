@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import pdfua
 from .build import BuildRequest, compose_all, plan
 from .colours import WHITE, contrast
 from .compose import compose
@@ -275,13 +276,18 @@ def _print(variant: VariantReport, library: Library, topic: TopicSource, audienc
     for size, large_print in PRINTS:
         job = Job((topic.meta.id,), audience, variant.language, size, large_print=large_print)
         try:
-            facts = render(compose(library, job, clinic), library.theme, job.render_options(clinic.accent)).facts
+            rendered = render(compose(library, job, clinic), library.theme, job.render_options(clinic.accent))
         except HandoutsError as error:
             variant.fail()
             collector.extend(error.diagnostics)
             return
+        facts = rendered.facts
         assert facts is not None
         where = f"on {size.value}{' in large print' if large_print else ''}"
+        for failure in pdfua.failures(rendered.data):  # every print is validated: about 10 ms each
+            variant.fail()
+            collector.error(span, "print.pdfua", f"{audience.value}: the PDF {where} fails PDF/UA-1 rule "
+                            f"{failure.rule}: {failure.message}")
         # large print: every character at least 16 pt (RNIB, UKAAF); otherwise the body at least 12 pt
         smallest, min_size = ((facts.smallest_text, MIN_LARGE_PRINT_SIZE) if large_print
                               else (facts.smallest_body_text, MIN_BODY_SIZE))
@@ -302,6 +308,23 @@ def _print(variant: VariantReport, library: Library, topic: TopicSource, audienc
             variant.fail()
             collector.error(span, "print.pages", f"{audience.value}: {facts.pages} pages on {size.value}, "
                             f"more than the {limit} allowed for a {topic.meta.kind}; shorten the text")
+
+
+def _check_packets(library: Library, jobs: list[Job], documents: list, collector: Collector) -> None:
+    """The preset packets, rendered once each (A4; their topics are checked on every print above),
+    against PDF/UA-1."""
+    render = renderer("pdf")
+    for job, document in zip(jobs, documents):
+        packet = library.packets.get(job.packet or "")
+        try:
+            data = render(document, library.theme, job.render_options()).data
+        except HandoutsError as error:
+            collector.extend(error.diagnostics)
+            continue
+        for failure in pdfua.failures(data):
+            collector.error(packet.span if packet else None, "print.pdfua",
+                            f"packet '{job.packet}' ({job.audience.value}, {job.language}) fails PDF/UA-1 rule "
+                            f"{failure.rule}: {failure.message}")
 
 
 def check_contrast(theme_data: ThemeSource, collector: Collector) -> None:
@@ -443,6 +466,7 @@ def check_library(library: Library, today: dt.date | None = None, clinic: Clinic
     else `branded_example()`. Variants are checked in `workers` processes (default: one per core)."""
     import os  # noqa: PLC0415
 
+    pdfua.require()
     collector = Collector()
     collector.extend(list(library.warnings))
     context = _CheckContext(
@@ -459,7 +483,10 @@ def check_library(library: Library, today: dt.date | None = None, clinic: Clinic
     check_contrast(library.theme, collector)
     try:
         request = BuildRequest(languages=tuple(library.languages()), include_preset_packets=True)
-        compose_all(library, [job for job in plan(library, request) if job.packet])
+        packet_jobs = [job for job in plan(library, request) if job.packet]
+        packets = compose_all(library, packet_jobs)
     except HandoutsError as error:
         collector.extend(error.diagnostics)
+    else:
+        _check_packets(library, packet_jobs, packets, collector)
     return Report(variants, collector.diagnostics)

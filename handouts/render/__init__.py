@@ -21,6 +21,7 @@ from ..errors import Diagnostic, RenderError, SourceSpan
 from ..model import Document, PageSize, RenderOptions
 from ..rendered import PageFacts, Rendered
 from .blocks import PAGE_COUNT_FORM, HeadingParagraph, Renderer, trim_trailing_space, xml_escape
+from .tagging import TaggingCanvas, artifact, finish
 from .theme import Theme, build_theme
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def _canvas_class(theme: Theme, document: Document, options: RenderOptions,
     footer = theme.style("footer")
     contents_style = theme.style("contents.1")
 
-    class FinishingCanvas(Canvas):
+    class FinishingCanvas(TaggingCanvas, Canvas):
         heading_pages: ClassVar[list[int]] = []
 
         def save(self):
@@ -63,6 +64,11 @@ def _canvas_class(theme: Theme, document: Document, options: RenderOptions,
 
 def _draw_furniture(canvas: Canvas, document: Document, theme: Theme) -> None:
     """Header (publisher) and footer (id, version, review date, page X of Y) on every page."""
+    with artifact(canvas, pagination=True):  # read once by a screen reader, not on every page
+        _draw_page_furniture(canvas, document, theme)
+
+
+def _draw_page_furniture(canvas: Canvas, document: Document, theme: Theme) -> None:
     info = document.info
     width, height = canvas._pagesize
     margin = theme.margin
@@ -175,6 +181,7 @@ def render(document: Document, theme_data: ThemeSource, options: RenderOptions =
     )
     canvasmaker = _canvas_class(theme, document, options, on_page)
     canvasmaker.heading_pages = []
+    canvasmaker.tags = renderer.tags
     try:
         template.build(story, canvasmaker=canvasmaker)
     except LayoutError as error:
@@ -182,7 +189,8 @@ def render(document: Document, theme_data: ThemeSource, options: RenderOptions =
         raise RenderError(Diagnostic(template.current_span, "layout.overflow",
                                      f"this part does not fit on a page ({reason}); "
                                      "split it into shorter paragraphs, rows or boxes")) from None
-    return Rendered(buffer.getvalue(), _facts(template, renderer, theme, (page_width, page_height)))
+    facts = _facts(template, renderer, theme, (page_width, page_height))
+    return Rendered(finish(buffer.getvalue(), renderer.tags, info), facts)
 
 
 def _facts(template: HandoutDocTemplate, renderer: Renderer, theme: Theme,
