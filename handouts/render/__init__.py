@@ -21,7 +21,7 @@ from ..errors import Diagnostic, RenderError, SourceSpan
 from ..model import Document, PageSize, RenderOptions
 from ..rendered import PageFacts, Rendered
 from .blocks import PAGE_COUNT_FORM, HeadingParagraph, Renderer, trim_trailing_space, xml_escape
-from .tagging import TaggingCanvas, artifact, finish
+from .tagging import TaggingCanvas, artifact, write_structure
 from .theme import Theme, build_theme
 
 if TYPE_CHECKING:
@@ -50,6 +50,8 @@ def _canvas_class(theme: Theme, document: Document, options: RenderOptions,
             self._number_form(PAGE_COUNT_FORM, self.getPageNumber() - 1, footer)
             for index, page in enumerate(self.heading_pages):
                 self._number_form(f"{PAGE_COUNT_FORM}-toc-{index}", page, contents_style, right=True)
+            if self.tags is not None:
+                write_structure(self, self.tags, document.info)
             super().save()
 
         def _number_form(self, name, number, style, right=False):
@@ -189,8 +191,7 @@ def render(document: Document, theme_data: ThemeSource, options: RenderOptions =
         raise RenderError(Diagnostic(template.current_span, "layout.overflow",
                                      f"this part does not fit on a page ({reason}); "
                                      "split it into shorter paragraphs, rows or boxes")) from None
-    facts = _facts(template, renderer, theme, (page_width, page_height))
-    return Rendered(finish(buffer.getvalue(), renderer.tags, info), facts)
+    return Rendered(buffer.getvalue(), _facts(template, renderer, theme, (page_width, page_height)))
 
 
 def _facts(template: HandoutDocTemplate, renderer: Renderer, theme: Theme,

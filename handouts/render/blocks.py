@@ -43,7 +43,7 @@ from ..model import (
     Text,
     plain_text,
 )
-from .tagging import ArtifactTable, Marked, StructureRecorder, recorder_of, tag
+from .tagging import ArtifactTable, Marked, StructureRecorder, artifact, recorder_of, tag
 from .theme import Theme
 
 
@@ -88,7 +88,9 @@ class ListItemParagraph(TaggedParagraph):
         if self.marker:  # first, so that text read out of the PDF has the marker before its item
             tags = recorder_of(canvas)
             if tags is not None:
-                with tags.marked(canvas, self.label_element):  # the marker is the item's label
+                # a number is the item's label; a bullet is decoration (the list says what is an item)
+                with (tags.marked(canvas, self.label_element) if self.label_element is not None
+                      else artifact(canvas)):
                     self._draw_marker(canvas, *self.marker)
             else:
                 self._draw_marker(canvas, *self.marker)
@@ -262,14 +264,14 @@ class Renderer:
                 marker = f"{number}." if block.kind is ListKind.ORDERED else theme.bullet
                 first, rest = (item.blocks[0], item.blocks[1:]) if item.blocks else (Paragraph((), item.span), ())
                 with self.tags.open("LI"):
-                    label = self.tags.add("Lbl")
+                    label = self.tags.add("Lbl") if block.kind is ListKind.ORDERED else None
                     with self.tags.open("LBody"):
                         if isinstance(first, Paragraph):
                             style = self.style(body_style, inner, tight=not rest)
                             paragraph = ListItemParagraph(self.markup(first.inlines, first.span), style)
                             paragraph.marker = (marker, self.style("list.marker"), style.leftIndent - theme.list_indent)
-                            paragraph.label_element = label
-                            paragraph.tag_element = self.tags.add("P")
+                            paragraph.label_element = label  # an item of one paragraph is its body
+                            paragraph.tag_element = self.tags.add("P") if rest else self.tags.parent
                             paragraph.source_span = first.span
                             items.append(paragraph)
                         else:
@@ -371,10 +373,10 @@ class Renderer:
         out: list[Flowable] = []
         with self.tags.open("L"):  # the number is drawn by the paragraph, so it is read with its body
             for n, ref in enumerate(self.document.references, start=1):
-                with self.tags.open("LI"), self.tags.open("LBody"):
+                with self.tags.open("LI"):
                     out.append(tag(TaggedParagraph(
                         f"<bullet>{n}.</bullet>{self.text(format_reference(ref, block.short), ref.span)}", style),
-                        self.tags.add("P")))
+                        self.tags.add("LBody")))
         return out
 
     def masthead(self, block: Masthead, width, body_style, indent):

@@ -4,12 +4,14 @@ Two halves. While the renderer turns blocks into flowables it records the
 structure elements (H1, P, L/LI/Lbl/LBody, Table/TR/TH/TD, Figure, ...) in the
 document model's order, in a `StructureRecorder`; each flowable remembers its
 element. While ReportLab draws, every flowable's ink is wrapped in a
-marked-content sequence (`BDC`/`EMC` with an MCID) of its element, and page
-furniture, box backgrounds and grid lines are wrapped as `/Artifact`. After the
-layout, `finish` writes with pikepdf what ReportLab cannot: the structure tree
-and its ParentTree, /StructParents and /Tabs on pages, Link elements for link
-annotations, /MarkInfo, XMP metadata with the PDF/UA identifier, and ToUnicode
-maps without U+0000 entries. Structure order is the recorder's order, so what
+marked-content sequence (`BDC`/`EMC` with an MCID) of its element, page
+furniture, box backgrounds and grid lines are wrapped as `/Artifact`, and each
+link annotation gets a Link element, /Contents and a /StructParent. When the
+canvas saves, `write_structure` adds to ReportLab's own document objects what
+ReportLab does not write: the structure tree and its ParentTree, /StructParents
+and /Tabs on pages, /MarkInfo and XMP metadata with the PDF/UA identifier; the
+fonts (`UnicodeTTFont`) write ToUnicode maps without U+0000 entries. No second
+PDF library reads the file back, so tagging costs little time. Structure order is the recorder's order, so what
 a screen reader reads does not depend on where the layout put things.
 
 The layout is done once, and a flowable drawn twice (a table's header row
@@ -19,13 +21,14 @@ element is read once.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from reportlab.pdfbase.pdfdoc import PDFObject
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Table as RLTable
 
 if TYPE_CHECKING:
@@ -51,7 +54,7 @@ class Element:
 @dataclass
 class Link:
     page: int
-    position: int  # index in the page's /Annots
+    name: str  # ReportLab's name of the annotation
     url: str
     element: int
 
@@ -64,7 +67,6 @@ class StructureRecorder:
         self.links: list[Link] = []
         self._parents: list[int] = [0]
         self._next_mcid: dict[int, int] = {}
-        self._annotations: dict[int, int] = {}  # page -> link annotations drawn on it
         self._open: list[int] = []  # elements whose marked content is being drawn
 
     # --- while the renderer makes flowables
@@ -122,18 +124,15 @@ class StructureRecorder:
             self._open.pop()
             canvas.addLiteral("EMC")
 
-    def link(self, canvas: Canvas, url: str) -> None:
-        """A link annotation was just added to the page: a Link element in the element being drawn."""
-        page = canvas.getPageNumber() - 1
-        position = self._annotations.get(page, 0)
-        self._annotations[page] = position + 1
-        if not self._open:
-            return
-        parent = self._open[-1]
-        self.links.append(Link(page, position, url, parent))
+    def link(self, page: int, url: str, name: str) -> int:
+        """A link annotation on `page`: a Link element in the element being drawn; returns the
+        annotation's key in the ParentTree."""
+        parent = self._open[-1] if self._open else 0
+        self.links.append(Link(page, name, url, parent))
         index = len(self.elements)
         self.elements.append(Element("Link", parent, kids=[("link", len(self.links) - 1)]))
         self.elements[parent].kids.append(index)
+        return len(self.links) - 1
 
 
 @contextmanager
@@ -195,86 +194,109 @@ class TaggingCanvas:
     tags: StructureRecorder | None = None
 
     def linkURL(self, url, rect, *args, **kwargs):
+        if self.tags is None:
+            return super().linkURL(url, rect, *args, **kwargs)  # type: ignore[misc]
+        from reportlab.pdfbase.pdfdoc import PDFString  # noqa: PLC0415
+
+        kwargs["Contents"] = PDFString(url)  # what the link does, for a listener
+        kwargs["StructParent"] = len(self.tags.links)
         result = super().linkURL(url, rect, *args, **kwargs)  # type: ignore[misc]
-        if self.tags is not None:
-            self.tags.link(self, url)  # type: ignore[arg-type]
+        self.tags.link(self.getPageNumber() - 1, url, f"NUMBER{self._annotationCount}")  # type: ignore[attr-defined]
         return result
 
 
-# --- after the layout: what ReportLab cannot write ---------------------------------------
+# --- at save time: what ReportLab does not write itself ---------------------------------
 
 
-def finish(data: bytes, tags: StructureRecorder, info: DocumentInfo) -> bytes:
-    """The PDF with its structure tree, metadata and clean fonts; the same bytes for the same input."""
-    import pikepdf  # noqa: PLC0415 - with the renderer, never for --help
-    from pikepdf import Array, Dictionary, Name, String  # noqa: PLC0415
+def write_structure(canvas: Any, tags: StructureRecorder, info: DocumentInfo) -> None:
+    """Add the structure tree, its ParentTree, /StructParents and /Tabs on pages, /MarkInfo and
+    XMP metadata to ReportLab's document, just before it is written (the same bytes for the same input).
 
-    pdf = pikepdf.open(io.BytesIO(data))
-    pages = [page.obj for page in pdf.pages]
+    Structure elements are written as compact raw objects rather than ReportLab dictionaries:
+    there are hundreds, and ReportLab formats each dictionary entry by entry."""
+    from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFPage, PDFStream, PDFString, PDFtrue  # noqa: PLC0415
+
+    doc = canvas._doc
+    pages = doc.Pages.pages
+    page_refs = [doc.Reference(page) for page in pages]
     keep = _kept(tags)
-    tree_root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-    objects: dict[int, Any] = {index: pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + e.tag)))
-                               for index, e in enumerate(tags.elements) if index in keep}
+    nodes = {index: _Raw() for index in range(len(tags.elements)) if index in keep}
+    refs = {index: doc.Reference(node) for index, node in nodes.items()}
+    tree_root = _Raw()
+    root_ref = doc.Reference(tree_root)
     by_page: dict[int, dict[int, Any]] = {}
-    link_keys: list[tuple[int, Any]] = []
-    for index, element in enumerate(tags.elements):
-        if index not in keep:
-            continue
-        node = objects[index]
-        node.P = tree_root if element.parent is None else objects[element.parent]
+    link_parents: list[Any] = [None] * len(tags.links)
+    for index, node in nodes.items():
+        element = tags.elements[index]
+        parts = node.parts
+        parts += [b"<</S/", element.tag.encode("ascii"), b"/P ",
+                  root_ref if element.parent is None else refs[element.parent]]
         if element.alt is not None:
-            node.Alt = String(element.alt)
+            parts += [b"/Alt", PDFString(element.alt)]
         if element.actual_text is not None:
-            node.ActualText = String(element.actual_text)
+            parts += [b"/ActualText", PDFString(element.actual_text)]
         if element.attributes:
-            node.A = Dictionary({"/O": Name("/" + element.attributes.get("O", "Layout")),
-                                 **{f"/{k}": Name("/" + v) for k, v in element.attributes.items() if k != "O"}})
+            parts += [b"/A<<", *(f"/{key}/{value}".encode("ascii") for key, value in element.attributes.items()),
+                      b">>"]
         first_page = next((kid[0] for kid in element.kids if isinstance(kid, tuple) and kid[0] != "link"), None)
         if first_page is not None:
-            node.Pg = pages[first_page]
-        kids = Array()
+            parts += [b"/Pg ", page_refs[first_page]]
+        parts.append(b"/K[")
         for kid in element.kids:
             if isinstance(kid, int):
                 if kid in keep:
-                    kids.append(objects[kid])
+                    parts += [refs[kid], b" "]
             elif kid[0] == "link":
                 link = tags.links[kid[1]]
-                annotation = pdf.pages[link.page].obj.Annots[link.position]
-                annotation.Contents = String(link.url)
-                key = len(pages) + len(link_keys)
-                annotation.StructParent = key
-                link_keys.append((key, node))
-                kids.append(Dictionary(Type=Name.OBJR, Obj=annotation, Pg=pages[link.page]))
+                link_parents[kid[1]] = refs[index]
+                parts += [b"<</Type/OBJR/Obj ", doc.refAnnotation(link.name), b"/Pg ", page_refs[link.page], b">>"]
             else:
                 page, mcid = kid
-                by_page.setdefault(page, {})[mcid] = node
-                kids.append(mcid if page == first_page else Dictionary(Type=Name.MCR, Pg=pages[page], MCID=mcid))
-        node.K = kids
-    tree_root.K = Array([objects[0]])
+                by_page.setdefault(page, {})[mcid] = refs[index]
+                if page == first_page:
+                    parts.append(b"%d " % mcid)
+                else:
+                    parts += [b"<</Type/MCR/Pg ", page_refs[page], b"/MCID %d>>" % mcid]
+        parts.append(b"]>>")
     numbers: list[Any] = []
+    for key, parent in enumerate(link_parents):  # link annotations take keys 0.., pages the keys after
+        numbers += [b"%d " % key, parent, b" "]
     for number, page in enumerate(pages):
-        page.StructParents = number
-        page.Tabs = Name.S
+        key = len(link_parents) + number
+        page.__NoDefault__ = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
+        page.StructParents, page.Tabs = key, PDFName("S")
         marked = by_page.get(number, {})
-        numbers.extend([number, pdf.make_indirect(Array([marked[mcid] for mcid in sorted(marked)]))])
-    for key, node in link_keys:
-        numbers.extend([key, node])
-    tree_root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(numbers)))
-    tree_root.ParentTreeNextKey = len(pages) + len(link_keys)
-    root = pdf.Root
-    root.StructTreeRoot = tree_root
-    root.MarkInfo = Dictionary(Marked=True)
-    root.Lang = String(info.language)
-    root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
-    metadata = pdf.make_stream(_xmp(info).encode("utf-8"))
-    metadata.Type, metadata.Subtype = Name.Metadata, Name.XML
-    root.Metadata = metadata
-    for font in _fonts_with_unicode_maps(pdf):
-        font.ToUnicode.write(_without_null_entries(font.ToUnicode.read_bytes()))
-    out = io.BytesIO()
-    pdf.save(out, deterministic_id=True, compress_streams=True,
-             object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return out.getvalue()
+        numbers += [b"%d[" % key, *(part for mcid in sorted(marked) for part in (marked[mcid], b" ")), b"]"]
+    tree_root.parts += [b"<</Type/StructTreeRoot/K ", refs[0], b"/ParentTree<</Nums[", *numbers,
+                        b"]>>/ParentTreeNextKey %d>>" % (len(link_parents) + len(pages))]
+    catalog = doc.Catalog
+    catalog.StructTreeRoot = root_ref
+    catalog.MarkInfo = PDFDictionary({"Marked": PDFtrue})
+    catalog.Metadata = PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
+                                 _xmp(info).encode("utf-8"))
+
+
+class _Raw(PDFObject):
+    """A PDF object written as the bytes of its parts; references and strings are formatted when
+    ReportLab writes the file and object numbers are known."""
+
+    def __init__(self) -> None:
+        self.parts: list[Any] = []
+
+    def format(self, document: Any) -> bytes:
+        return b"".join(part if isinstance(part, bytes) else part.format(document) for part in self.parts)
+
+
+class UnicodeTTFont(TTFont):
+    """A TrueType font whose ToUnicode maps leave out the codes a subset does not use: ReportLab
+    maps them to U+0000, which PDF/UA forbids (every glyph must map to its character)."""
+
+    def addObjects(self, doc):
+        super().addObjects(doc)
+        for name, obj in list(doc.idToObject.items()):
+            if name.startswith("toUnicodeCMap:") and not getattr(obj, "_handouts_clean", False):
+                obj.content = _without_null_entries(obj.content.encode("latin-1")).decode("latin-1")
+                obj._handouts_clean = True
 
 
 def _kept(tags: StructureRecorder) -> set[int]:
@@ -295,16 +317,6 @@ def _kept(tags: StructureRecorder) -> set[int]:
 
     visit(0)
     return keep
-
-
-def _fonts_with_unicode_maps(pdf: Any) -> list[Any]:
-    import pikepdf  # noqa: PLC0415
-
-    found: list[Any] = []
-    for obj in pdf.objects:
-        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font" and "/ToUnicode" in obj:
-            found.append(obj)
-    return found
 
 
 _NULL_ENTRY = re.compile(rb"^<[0-9A-Fa-f]+>\s*<0000>\s*$", re.M)
@@ -335,13 +347,11 @@ def _xmp(info: DocumentInfo) -> str:
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
 <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{_xml(info.title)}</rdf:li></rdf:Alt></dc:title>
 <dc:creator><rdf:Seq><rdf:li>{_xml(info.author)}</rdf:li></rdf:Seq></dc:creator>
-<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{_xml(info.subject)}</rdf:li></rdf:Alt></dc:description>
 <dc:language><rdf:Bag><rdf:li>{language}</rdf:li></rdf:Bag></dc:language>
 <pdf:Producer>handouts {__version__}</pdf:Producer>
-<xmp:CreatorTool>handouts {__version__}</xmp:CreatorTool>
 <pdfuaid:part>1</pdfuaid:part>
 </rdf:Description>
 </rdf:RDF>
