@@ -65,6 +65,8 @@ class VariantReport:
     smallest_large_print: float = 0.0  # the smallest text, in points, of the large-print copy
     status: str = "pass"  # pass, aim (within limits, short of an aim) or fail
     notes: list[str] = field(default_factory=list)
+    # PDFs to validate against PDF/UA-1 in the main process: (where to report, what, the bytes)
+    printed: list[tuple[SourceSpan, str, bytes]] = field(default_factory=list, repr=False)
 
     def fail(self) -> None:
         self.status = "fail"
@@ -87,6 +89,7 @@ class Report:
     def as_json(self) -> dict[str, Any]:
         def variant(v: VariantReport) -> dict[str, Any]:
             data = asdict(v)
+            del data["printed"]
             data["pemat"] = [asdict(i) for i in v.pemat]
             return data
         return {
@@ -284,10 +287,7 @@ def _print(variant: VariantReport, library: Library, topic: TopicSource, audienc
         facts = rendered.facts
         assert facts is not None
         where = f"on {size.value}{' in large print' if large_print else ''}"
-        for failure in pdfua.failures(rendered.data):  # every print is validated: about 10 ms each
-            variant.fail()
-            collector.error(span, "print.pdfua", f"{audience.value}: the PDF {where} fails PDF/UA-1 rule "
-                            f"{failure.rule}: {failure.message}")
+        variant.printed.append((span, f"{audience.value}: the PDF {where}", rendered.data))
         # large print: every character at least 16 pt (RNIB, UKAAF); otherwise the body at least 12 pt
         smallest, min_size = ((facts.smallest_text, MIN_LARGE_PRINT_SIZE) if large_print
                               else (facts.smallest_body_text, MIN_BODY_SIZE))
@@ -308,6 +308,16 @@ def _print(variant: VariantReport, library: Library, topic: TopicSource, audienc
             variant.fail()
             collector.error(span, "print.pages", f"{audience.value}: {facts.pages} pages on {size.value}, "
                             f"more than the {limit} allowed for a {topic.meta.kind}; shorten the text")
+
+
+def _check_printed(variant: VariantReport, collector: Collector) -> None:
+    """Every print of a variant against PDF/UA-1 (about 10 ms each). In the main process: the
+    validator's threads do not survive a fork, so worker processes never start it."""
+    for span, what, data in variant.printed:
+        for failure in pdfua.failures(data):
+            variant.fail()
+            collector.error(span, "print.pdfua", f"{what} fails PDF/UA-1 rule {failure.rule}: {failure.message}")
+    variant.printed.clear()
 
 
 def _check_packets(library: Library, jobs: list[Job], documents: list, collector: Collector) -> None:
@@ -479,6 +489,7 @@ def check_library(library: Library, today: dt.date | None = None, clinic: Clinic
     for variant, diagnostics in _check_variants(context, work, workers or os.cpu_count() or 1):
         variants.append(variant)
         collector.extend(diagnostics)
+        _check_printed(variant, collector)
     check_parity(library, collector)
     check_contrast(library.theme, collector)
     try:

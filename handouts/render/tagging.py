@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 ARTIFACT = "/Artifact BMC"
 PAGINATION = "/Artifact <</Type /Pagination>> BDC"
 
+
 @dataclass
 class Element:
     tag: str
