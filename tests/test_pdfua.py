@@ -355,3 +355,17 @@ def test_check_fails_naming_the_handout_and_the_rule(library, monkeypatch):
     assert report.failed
     assert any(m.startswith(str(Path(library.topics[("kit", "en")].meta.span.path))) for m in messages)
     assert any("PDFUA1-STRUCT-TREE-ROOT-001" in m and "parents" in m for m in messages), messages
+
+
+def test_status_line_is_read_once_before_the_content(library):
+    import dataclasses
+
+    document = topic(library)
+    document = dataclasses.replace(document, info=dataclasses.replace(document.info,
+                                                                      status_line="Draft: not approved for use"))
+    pdf = open_pdf(render(library, document))
+    assert len(pdf.pages) >= 2  # the status line is printed on every page
+    first = kids(kids(pdf.Root.StructTreeRoot)[0])[0]
+    assert tag(first) == "P" and structure_text_of(pdf, first) == "Draft: not approved for use"
+    assert structure_text(pdf).count("Draft: not approved for use") == 1
+    assert failed_rules(render(library, document)) == []

@@ -21,7 +21,7 @@ from ..errors import Diagnostic, RenderError, SourceSpan
 from ..model import Document, PageSize, RenderOptions
 from ..rendered import PageFacts, Rendered
 from .blocks import PAGE_COUNT_FORM, HeadingParagraph, Renderer, trim_trailing_space, xml_escape
-from .tagging import TaggingCanvas, artifact, write_structure
+from .tagging import TaggingCanvas, artifact, recorder_of, write_structure
 from .theme import Theme, build_theme
 
 if TYPE_CHECKING:
@@ -64,10 +64,19 @@ def _canvas_class(theme: Theme, document: Document, options: RenderOptions,
     return FinishingCanvas
 
 
-def _draw_furniture(canvas: Canvas, document: Document, theme: Theme) -> None:
-    """Header (publisher) and footer (id, version, review date, page X of Y) on every page."""
-    with artifact(canvas, pagination=True):  # read once by a screen reader, not on every page
+def _draw_furniture(canvas: Canvas, document: Document, theme: Theme, status: int | None = None) -> None:
+    """Header (publisher) and footer (id, version, review date, page X of Y) on every page.
+
+    For a screen reader they are artifacts, except the status line on the first page: it is
+    the `status` structure element, read first (as on the web page)."""
+    with artifact(canvas, pagination=True):
         _draw_page_furniture(canvas, document, theme)
+    if document.info.status_line:
+        width, _ = canvas._pagesize
+        tags = recorder_of(canvas)
+        with (tags.marked(canvas, status) if tags is not None and status is not None and canvas.getPageNumber() == 1
+              else artifact(canvas, pagination=True)):
+            _draw_status_line(canvas, document.info.status_line, theme, width, theme.margin)
 
 
 def _draw_page_furniture(canvas: Canvas, document: Document, theme: Theme) -> None:
@@ -103,8 +112,6 @@ def _draw_page_furniture(canvas: Canvas, document: Document, theme: Theme) -> No
     if after:
         count_width = canvas.stringWidth("999", footer.fontName, footer.fontSize)
         canvas.drawString(x + count_width, baseline, after)
-    if info.status_line:
-        _draw_status_line(canvas, info.status_line, theme, width, margin)
     canvas.restoreState()
 
 
@@ -163,6 +170,7 @@ def render(document: Document, theme_data: ThemeSource, options: RenderOptions =
                   page_height - 2 * margin - theme.header_height - theme.footer_height,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     renderer = Renderer(document, theme, frame_width)
+    status = renderer.tags.add("P") if document.info.status_line else None  # read before the content
     story = renderer.flowables(document.blocks, frame_width)
     trim_trailing_space(story)  # space after the last block would start an empty page
     if renderer.problems:
@@ -172,7 +180,7 @@ def render(document: Document, theme_data: ThemeSource, options: RenderOptions =
     info = document.info
 
     def on_page(canvas, _=None):
-        _draw_furniture(canvas, document, theme)
+        _draw_furniture(canvas, document, theme, status)
 
     template = HandoutDocTemplate(
         buffer, pagesize=(page_width, page_height), pageTemplates=[PageTemplate("page", [frame], onPage=on_page)],
