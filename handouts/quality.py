@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import pdfua
 from .build import BuildRequest, compose_all, plan
 from .colours import WHITE, contrast
 from .compose import compose
@@ -64,6 +65,8 @@ class VariantReport:
     smallest_large_print: float = 0.0  # the smallest text, in points, of the large-print copy
     status: str = "pass"  # pass, aim (within limits, short of an aim) or fail
     notes: list[str] = field(default_factory=list)
+    # PDFs to validate against PDF/UA-1 in the main process: (where to report, what, the bytes)
+    printed: list[tuple[SourceSpan, str, bytes]] = field(default_factory=list, repr=False)
 
     def fail(self) -> None:
         self.status = "fail"
@@ -86,6 +89,7 @@ class Report:
     def as_json(self) -> dict[str, Any]:
         def variant(v: VariantReport) -> dict[str, Any]:
             data = asdict(v)
+            del data["printed"]
             data["pemat"] = [asdict(i) for i in v.pemat]
             return data
         return {
@@ -280,12 +284,14 @@ def _print(variant: VariantReport, library: Library, topic: TopicSource, audienc
     for size in PRINTS:
         job = Job((topic.meta.id,), audience, variant.language, size)
         try:
-            facts = render(compose(library, job, clinic), library.theme, job.render_options(clinic.accent)).facts
+            rendered = render(compose(library, job, clinic), library.theme, job.render_options(clinic.accent))
         except HandoutsError as error:
             variant.fail()
             collector.extend(error.diagnostics)
             return
+        facts = rendered.facts
         assert facts is not None
+        variant.printed.append((span, f"{audience.value}: the PDF on {size.value}", rendered.data))
         if facts.smallest_body_text < MIN_BODY_SIZE:
             variant.fail()
             collector.error(span, "print.text-size", f"{audience.value}: text at {facts.smallest_body_text:g} pt "
@@ -309,6 +315,33 @@ def _print(variant: VariantReport, library: Library, topic: TopicSource, audienc
                 collector.error(span, "print.text-size",
                                 f"{audience.value}: large print has text at {variant.smallest_large_print:g} pt; "
                                 f"every character must be at least {MIN_LARGE_PRINT_SIZE:g} pt")
+
+
+def _check_printed(variant: VariantReport, collector: Collector) -> None:
+    """Every print of a variant against PDF/UA-1 (about 10 ms each). In the main process: the
+    validator's threads do not survive a fork, so worker processes never start it."""
+    for span, what, data in variant.printed:
+        for failure in pdfua.failures(data):
+            variant.fail()
+            collector.error(span, "print.pdfua", f"{what} fails PDF/UA-1 rule {failure.rule}: {failure.message}")
+    variant.printed.clear()
+
+
+def _check_packets(library: Library, jobs: list[Job], documents: list, collector: Collector) -> None:
+    """The preset packets, rendered once each (A4; their topics are checked on every print above),
+    against PDF/UA-1."""
+    render = renderer("pdf")
+    for job, document in zip(jobs, documents):
+        packet = library.packets.get(job.packet or "")
+        try:
+            data = render(document, library.theme, job.render_options()).data
+        except HandoutsError as error:
+            collector.extend(error.diagnostics)
+            continue
+        for failure in pdfua.failures(data):
+            collector.error(packet.span if packet else None, "print.pdfua",
+                            f"packet '{job.packet}' ({job.audience.value}, {job.language}) fails PDF/UA-1 rule "
+                            f"{failure.rule}: {failure.message}")
 
 
 def check_contrast(theme_data: ThemeSource, collector: Collector) -> None:
@@ -456,6 +489,7 @@ def check_library(library: Library, today: dt.date | None = None, clinic: Clinic
     else `branded_example()`. Variants are checked in `workers` processes (default: one per core)."""
     import os  # noqa: PLC0415
 
+    pdfua.require()
     collector = Collector()
     collector.extend(list(library.warnings))
     context = _CheckContext(
@@ -468,11 +502,15 @@ def check_library(library: Library, today: dt.date | None = None, clinic: Clinic
     for variant, diagnostics in _check_variants(context, work, workers or os.cpu_count() or 1):
         variants.append(variant)
         collector.extend(diagnostics)
+        _check_printed(variant, collector)
     check_parity(library, collector)
     check_contrast(library.theme, collector)
     try:
         request = BuildRequest(languages=tuple(library.languages()), include_preset_packets=True)
-        compose_all(library, [job for job in plan(library, request) if job.packet])
+        packet_jobs = [job for job in plan(library, request) if job.packet]
+        packets = compose_all(library, packet_jobs)
     except HandoutsError as error:
         collector.extend(error.diagnostics)
+    else:
+        _check_packets(library, packet_jobs, packets, collector)
     return Report(variants, collector.diagnostics)

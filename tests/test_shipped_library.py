@@ -214,3 +214,13 @@ def test_default_build_claims_no_review_and_says_sample_on_every_page(default_bu
         assert all("Sample: not approved for use by any clinic" in page for page in pages), pdf
     probiotics = _flat(pdf_text(default_build / "en" / "parents" / "probiotics.pdf"))
     assert "Evidence checked by the handouts editors on" in probiotics
+
+
+def test_every_pdf_of_the_default_build_passes_pdf_ua_1(default_build):
+    import page
+
+    pdfs = sorted(default_build.rglob("*.pdf"))
+    assert len(pdfs) > 20
+    failed = {str(pdf.relative_to(default_build)): sorted({f.rule_id for f in page.validate_pdf(pdf, profile="ua1").failures})
+              for pdf in pdfs}
+    assert {name: rules for name, rules in failed.items() if rules} == {}

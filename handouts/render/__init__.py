@@ -23,6 +23,7 @@ from ..errors import Diagnostic, RenderError, SourceSpan
 from ..model import Document, PageSize, RenderOptions
 from ..rendered import PageFacts, Rendered, creation_time
 from .blocks import PAGE_COUNT_FORM, HeadingParagraph, Renderer, trim_trailing_space, xml_escape
+from .tagging import TaggingCanvas, artifact, recorder_of, write_structure
 from .theme import Theme, build_theme
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def _canvas_class(theme: Theme, document: Document, options: RenderOptions,
     footer = theme.style("footer")
     contents_style = theme.style("contents.1")
 
-    class FinishingCanvas(Canvas):
+    class FinishingCanvas(TaggingCanvas, Canvas):
         heading_pages: ClassVar[list[int]] = []
 
         def __init__(self, *args, **kwargs):
@@ -55,6 +56,8 @@ def _canvas_class(theme: Theme, document: Document, options: RenderOptions,
             self._number_form(PAGE_COUNT_FORM, self.getPageNumber() - 1, footer)
             for index, page in enumerate(self.heading_pages):
                 self._number_form(f"{PAGE_COUNT_FORM}-toc-{index}", page, contents_style, right=True)
+            if self.tags is not None:
+                write_structure(self, self.tags, document.info)
             super().save()
 
         def _number_form(self, name, number, style, right=False):
@@ -74,8 +77,22 @@ def _timestamp(seconds: int) -> TimeStamp:
     return stamp
 
 
-def _draw_furniture(canvas: Canvas, document: Document, theme: Theme) -> None:
-    """Header (publisher) and footer (id, version, review date, page X of Y) on every page."""
+def _draw_furniture(canvas: Canvas, document: Document, theme: Theme, status: int | None = None) -> None:
+    """Header (publisher) and footer (id, version, review date, page X of Y) on every page.
+
+    For a screen reader they are artifacts, except the status line on the first page: it is
+    the `status` structure element, read first (as on the web page)."""
+    with artifact(canvas, pagination=True):
+        _draw_page_furniture(canvas, document, theme)
+    if document.info.status_line:
+        width, _ = canvas._pagesize
+        tags = recorder_of(canvas)
+        with (tags.marked(canvas, status) if tags is not None and status is not None and canvas.getPageNumber() == 1
+              else artifact(canvas, pagination=True)):
+            _draw_status_line(canvas, document.info.status_line, theme, width, theme.margin)
+
+
+def _draw_page_furniture(canvas: Canvas, document: Document, theme: Theme) -> None:
     info = document.info
     width, height = canvas._pagesize
     margin = theme.margin
@@ -108,8 +125,6 @@ def _draw_furniture(canvas: Canvas, document: Document, theme: Theme) -> None:
     if after:
         count_width = canvas.stringWidth("999", footer.fontName, footer.fontSize)
         canvas.drawString(x + count_width, baseline, after)
-    if info.status_line:
-        _draw_status_line(canvas, info.status_line, theme, width, margin)
     canvas.restoreState()
 
 
@@ -168,6 +183,7 @@ def render(document: Document, theme_data: ThemeSource, options: RenderOptions =
                   page_height - 2 * margin - theme.header_height - theme.footer_height,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     renderer = Renderer(document, theme, frame_width)
+    status = renderer.tags.add("P") if document.info.status_line else None  # read before the content
     story = renderer.flowables(document.blocks, frame_width)
     trim_trailing_space(story)  # space after the last block would start an empty page
     if renderer.problems:
@@ -177,7 +193,7 @@ def render(document: Document, theme_data: ThemeSource, options: RenderOptions =
     info = document.info
 
     def on_page(canvas, _=None):
-        _draw_furniture(canvas, document, theme)
+        _draw_furniture(canvas, document, theme, status)
 
     template = HandoutDocTemplate(
         buffer, pagesize=(page_width, page_height), pageTemplates=[PageTemplate("page", [frame], onPage=on_page)],
@@ -188,6 +204,7 @@ def render(document: Document, theme_data: ThemeSource, options: RenderOptions =
     )
     canvasmaker = _canvas_class(theme, document, options, on_page)
     canvasmaker.heading_pages = []
+    canvasmaker.tags = renderer.tags
     try:
         template.build(story, canvasmaker=canvasmaker)
     except LayoutError:

@@ -45,6 +45,7 @@ from ..model import (
     Text,
     plain_text,
 )
+from .tagging import ArtifactTable, Marked, StructureRecorder, artifact, recorder_of, tag
 from .theme import Theme
 
 
@@ -62,7 +63,11 @@ NO_PADDING = [(side, (0, 0), (-1, -1), 0)
               for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")]
 
 
-class HeadingParagraph(RLParagraph):
+class TaggedParagraph(Marked, RLParagraph):
+    """A paragraph whose text is marked content of its structure element (see tagging.py)."""
+
+
+class HeadingParagraph(TaggedParagraph):
     """A heading that becomes a bookmark (and a contents entry when `in_contents`)."""
 
     def __init__(self, text: str, style, level: int, plain: str, in_contents: bool = False):
@@ -72,32 +77,43 @@ class HeadingParagraph(RLParagraph):
         self.in_contents = in_contents
 
 
-class ListItemParagraph(RLParagraph):
+class ListItemParagraph(TaggedParagraph):
     """A list item's first paragraph with its bullet or number drawn in the indent.
 
     ReportLab's own bulletText keeps 0.6 em after the marker, which takes room from
     the first line of text; the marker column of the theme is what we want."""
 
     marker: tuple[str, ParagraphStyle, float] | None = None  # text, font and colour of it, x
+    label_element: int | None = None  # the marker's Lbl element
 
-    def draw(self):
+    def _drawOn(self, canvas):
         if self.marker:  # first, so that text read out of the PDF has the marker before its item
-            text, marker_style, x = self.marker
-            self.canv.saveState()
-            self.canv.setFont(marker_style.fontName, self.style.fontSize)  # the item's own size
-            self.canv.setFillColor(marker_style.textColor)
-            self.canv.drawString(x, self.height - self.style.fontSize, text)
-            self.canv.restoreState()
-        super().draw()
+            tags = recorder_of(canvas)
+            if tags is not None:
+                # a number is the item's label; a bullet is decoration (the list says what is an item)
+                with (tags.marked(canvas, self.label_element) if self.label_element is not None
+                      else artifact(canvas)):
+                    self._draw_marker(canvas, *self.marker)
+            else:
+                self._draw_marker(canvas, *self.marker)
+        super()._drawOn(canvas)
+
+    def _draw_marker(self, canvas, text, marker_style, x):
+        canvas.saveState()
+        canvas.setFont(marker_style.fontName, self.style.fontSize)  # the item's own size
+        canvas.setFillColor(marker_style.textColor)
+        canvas.drawString(x, self.height - self.style.fontSize, text)
+        canvas.restoreState()
 
     def split(self, available_width, available_height):
         parts = super().split(available_width, available_height)
         if parts:
             parts[0].marker = self.marker  # the rest of an item split across pages has no marker
+            parts[0].label_element = self.label_element
         return parts
 
 
-class PageNumber(Flowable):
+class PageNumber(Marked, Flowable):
     """A page number known only when the layout is done: a form the canvas defines
     at save time, drawn right-aligned."""
 
@@ -116,7 +132,7 @@ class PageNumber(Flowable):
         self.canv.restoreState()
 
 
-class TickBox(Flowable):
+class TickBox(Marked, Flowable):
     """An empty square to tick by hand."""
 
     def __init__(self, size: float, color: Color):
@@ -141,12 +157,14 @@ class Renderer:
     width: float
     problems: list[Diagnostic] = field(default_factory=list)
     sizes: dict[str, float] = field(default_factory=dict)  # style name -> size, for every style drawn
+    tags: StructureRecorder = field(default_factory=StructureRecorder)  # the structure, in reading order
 
     def __post_init__(self):
         self.numbers = self.document.reference_numbers()
         self.contents_headings = _contents_headings(self.document.blocks)
         self.contents_ids = {id(heading) for heading in self.contents_headings}
         self._indented: dict[tuple[str, float, bool], ParagraphStyle] = {}
+        self.heading_level = 0  # of the last heading, so a box's title is a heading one level below it
 
     def style(self, name: str, indent: float = 0, tight: bool = False) -> ParagraphStyle:
         """A theme style, moved right by `indent` points for list items (`tight`: no space
@@ -202,8 +220,10 @@ class Renderer:
                 span, "font.missing-glyph", f"the font cannot draw {shown}; replace it with a plain character"))
         return xml_escape(text)
 
-    def paragraph(self, inlines, span: SourceSpan, style: str, indent: float = 0) -> RLParagraph:
-        paragraph = RLParagraph(self.markup(inlines, span), self.style(style, indent))
+    def paragraph(self, inlines, span: SourceSpan, style: str, indent: float = 0,
+                  element: int | None = None) -> RLParagraph:
+        paragraph = TaggedParagraph(self.markup(inlines, span), self.style(style, indent))
+        paragraph.tag_element = self.tags.add("P") if element is None else element
         paragraph.source_span = span
         if plain_text(inlines).rstrip().endswith(":"):
             paragraph.keepWithNext = 1  # a lead-in stays with the list it introduces
@@ -225,8 +245,10 @@ class Renderer:
     def heading(self, block: Heading, width, body_style, indent):
         style = self.style(f"heading.{min(block.level, 4)}", indent)
         plain = plain_text(block.inlines)
-        return [HeadingParagraph(self.markup(block.inlines, block.span), style,
-                                 block.level - 1, plain, in_contents=id(block) in self.contents_ids)]
+        heading = HeadingParagraph(self.markup(block.inlines, block.span), style,
+                                   block.level - 1, plain, in_contents=id(block) in self.contents_ids)
+        self.heading_level = min(block.level, 4)
+        return [tag(heading, self.tags.add(f"H{self.heading_level}"))]
 
     def paragraph_block(self, block: Paragraph, width, body_style, indent):
         return [self.paragraph(block.inlines, block.span, body_style, indent)]
@@ -239,29 +261,39 @@ class Renderer:
         theme = self.theme
         inner = indent + theme.list_indent
         items: list[Flowable] = []
-        for number, item in enumerate(block.items, start=block.start):
-            marker = f"{number}." if block.kind is ListKind.ORDERED else theme.bullet
-            first, rest = (item.blocks[0], item.blocks[1:]) if item.blocks else (Paragraph((), item.span), ())
-            if isinstance(first, Paragraph):
-                style = self.style(body_style, inner, tight=not rest)
-                paragraph = ListItemParagraph(self.markup(first.inlines, first.span), style)
-                paragraph.marker = (marker, self.style("list.marker"), style.leftIndent - theme.list_indent)
-                paragraph.source_span = first.span
-                items.append(paragraph)
-            else:
-                rest = item.blocks
-            items.extend(self.flowables(rest, width, body_style, inner))
+        with self.tags.open("L"):
+            for number, item in enumerate(block.items, start=block.start):
+                marker = f"{number}." if block.kind is ListKind.ORDERED else theme.bullet
+                first, rest = (item.blocks[0], item.blocks[1:]) if item.blocks else (Paragraph((), item.span), ())
+                with self.tags.open("LI"):
+                    label = self.tags.add("Lbl") if block.kind is ListKind.ORDERED else None
+                    with self.tags.open("LBody"):
+                        if isinstance(first, Paragraph):
+                            style = self.style(body_style, inner, tight=not rest)
+                            paragraph = ListItemParagraph(self.markup(first.inlines, first.span), style)
+                            paragraph.marker = (marker, self.style("list.marker"), style.leftIndent - theme.list_indent)
+                            paragraph.label_element = label  # an item of one paragraph is its body
+                            paragraph.tag_element = self.tags.add("P") if rest else self.tags.parent
+                            paragraph.source_span = first.span
+                            items.append(paragraph)
+                        else:
+                            rest = item.blocks
+                        items.extend(self.flowables(rest, width, body_style, inner))
         return [*items, Spacer(1, 4)]
 
     def _checklist(self, block: ListBlock, width, body_style):
         theme = self.theme
         marker_width = theme.list_indent
         items: list[Flowable] = []
-        for item in block.items:
-            row = [TickBox(theme.checkbox, theme.colors["ink"]),
-                   self.flowables(item.blocks, width - marker_width, body_style)]
-            items.append(self.grid([row], [marker_width, width - marker_width],
-                                   [*NO_PADDING, ("TOPPADDING", (0, 0), (0, 0), 3)]))
+        with self.tags.open("L"):
+            for item in block.items:
+                with self.tags.open("LI"):
+                    box = tag(TickBox(theme.checkbox, theme.colors["ink"]),
+                              self.tags.add("Lbl", actual_text="\u2610"))  # a ballot box, to tick
+                    with self.tags.open("LBody"):
+                        row = [box, self.flowables(item.blocks, width - marker_width, body_style)]
+                items.append(self.grid([row], [marker_width, width - marker_width],
+                                       [*NO_PADDING, ("TOPPADDING", (0, 0), (0, 0), 3)]))
         return [*items, Spacer(1, 4)]
 
     def callout(self, block: Callout, width, body_style, indent):
@@ -271,9 +303,13 @@ class Renderer:
         padding = 8 if box.background or box.bar else 0
         inner = width - 2 * padding - box.bar_width
         content: list[Flowable] = []
-        if block.title:
-            content.append(RLParagraph(self.markup(block.title, block.span), self.style(box.title.name)))
-        content.extend(self.flowables(block.blocks, inner, body_style=box.body.name))
+        # a box is a section whose title is its heading (as on the web page); an audience line is a paragraph
+        with self.tags.open("Sect") if block.kind != "audience" else self.tags.within(self.tags.parent):
+            if block.title:
+                title = TaggedParagraph(self.markup(block.title, block.span), self.style(box.title.name))
+                level = min(self.heading_level + 1, 6)
+                content.append(tag(title, self.tags.add(f"H{level}" if block.kind != "audience" else "P")))
+            content.extend(self.flowables(block.blocks, inner, body_style=box.body.name))
         trim_trailing_space(content)
         if not content:
             return []
@@ -296,14 +332,21 @@ class Renderer:
         columns = len(block.header)
         widths = _column_widths(block, width, theme.style("table.cell"), theme.style("table.header"),
                                 theme.table_padding)
-        header = [self.paragraph(cell, block.span, "table.header") for cell in block.header]
         blank_height = (theme.writing_row_height - 2 * theme.table_padding if self.document.info.kind == "diary"
                         else theme.blank_row_height)
-        rows = [header]
-        for row in block.rows:
-            cells = list(row) + [()] * (columns - len(row))
-            rows.append([self.paragraph(cell, block.span, "table.cell") if cell
-                         else Spacer(1, blank_height) for cell in cells[:columns]])
+        with self.tags.open("Table"):
+            with self.tags.open("TR"):  # a header row repeated on the next page is read once
+                header = [self.paragraph(cell, block.span, "table.header",
+                                         element=self.tags.add("TH", attributes={"O": "Table", "Scope": "Column"},
+                                                               once=True))
+                          for cell in block.header]
+            rows = [header]
+            for row in block.rows:
+                cells = list(row) + [()] * (columns - len(row))
+                with self.tags.open("TR"):
+                    rows.append([self.paragraph(cell, block.span, "table.cell", element=self.tags.add("TD")) if cell
+                                 else self._blank_cell(blank_height)
+                                 for cell in cells[:columns]])
         pad = theme.table_padding
         table = self.grid(rows, widths, [
             ("GRID", (0, 0), (-1, -1), 0.75, theme.table_grid),
@@ -313,9 +356,14 @@ class Renderer:
         ], repeat_rows=1)
         return [table, Spacer(1, 10)]
 
+    def _blank_cell(self, height: float) -> Spacer:
+        """A cell left blank to write in: an empty TD, so its row stays whole for a listener."""
+        self.tags.add("TD")
+        return Spacer(1, height)
+
     def grid(self, rows, widths, commands, repeat_rows: int = 0, split_in_row: bool = True) -> RLTable:
         """A table in the theme's font (ReportLab cells default to unembedded Helvetica)."""
-        table = RLTable(rows, colWidths=widths, repeatRows=repeat_rows, splitInRow=int(split_in_row))
+        table = ArtifactTable(rows, colWidths=widths, repeatRows=repeat_rows, splitInRow=int(split_in_row))
         table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), self.theme.font_names["regular"]),
                                    ("VALIGN", (0, 0), (-1, -1), "TOP"), *commands]))
         return table
@@ -325,15 +373,22 @@ class Renderer:
 
     def references(self, block: ReferenceList, width, body_style, indent):
         style = self.style("reference")
-        return [RLParagraph(f"<bullet>{n}.</bullet>{self.text(format_reference(ref, block.short), ref.span)}", style)
-                for n, ref in enumerate(self.document.references, start=1)]
+        out: list[Flowable] = []
+        with self.tags.open("L"):  # the number is drawn by the paragraph, so it is read with its body
+            for n, ref in enumerate(self.document.references, start=1):
+                with self.tags.open("LI"):
+                    out.append(tag(TaggedParagraph(
+                        f"<bullet>{n}.</bullet>{self.text(format_reference(ref, block.short), ref.span)}", style),
+                        self.tags.add("LBody")))
+        return out
 
     def masthead(self, block: Masthead, width, body_style, indent):
         """The clinic's logo on the left; the QR code to the online copy on the right."""
         document, theme = self.document, self.theme
         if not document.logo and not document.online_url:
             return []
-        logo = [_logo(document.logo, theme.logo_width, theme.logo_height)] if document.logo else []
+        logo = ([tag(_logo(document.logo, theme.logo_width, theme.logo_height),
+                     self.tags.add("Figure", alt=document.info.author))] if document.logo else [])
         if not document.online_url:
             return [*logo, Spacer(1, 6)]
         qr_width = theme.qr_size + 6
@@ -341,9 +396,11 @@ class Renderer:
         style = self.style("masthead.url")
         lines = [document.info.online_label,
                  *_break_at_slashes(document.online_url, style.fontName, style.fontSize, text_width - 6)]
-        qr_code = QrCode(document.online_url, theme.qr_size)
+        address = tag(TaggedParagraph("<br/>".join(map(xml_escape, lines)), style), self.tags.add("P"))
+        qr_code = tag(QrCode(document.online_url, theme.qr_size),
+                      self.tags.add("Figure", alt=f"QR code: online copy at {document.online_url}"))
         table = self.grid(
-            [[logo, RLParagraph("<br/>".join(map(xml_escape, lines)), style), qr_code]],
+            [[logo, address, qr_code]],
             [width - qr_width - text_width, text_width, qr_width],
             [*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("RIGHTPADDING", (1, 0), (1, 0), 6)])
         return [table, Spacer(1, 6)]
@@ -352,11 +409,15 @@ class Renderer:
         """Each title after the contents, with its page number, in one layout pass."""
         style = self.style("contents.1")
         number_width = stringWidth("999", style.fontName, style.fontSize) + 6
-        rows = [[RLParagraph(self.markup(heading.inlines, heading.span), style),
-                 PageNumber(f"{PAGE_COUNT_FORM}-toc-{index}", style)]
-                for index, heading in enumerate(self.contents_headings)]
-        if not rows:
+        if not self.contents_headings:
             return []
+        rows = []
+        with self.tags.open("TOC"):
+            for index, heading in enumerate(self.contents_headings):
+                with self.tags.open("TOCI"):
+                    entry = self.tags.add("P")  # the title, then its page number
+                rows.append([tag(TaggedParagraph(self.markup(heading.inlines, heading.span), style), entry),
+                             tag(PageNumber(f"{PAGE_COUNT_FORM}-toc-{index}", style), entry)])
         return [self.grid(rows, [width - number_width, number_width],
                           [*NO_PADDING, ("BOTTOMPADDING", (0, 0), (-1, -1), style.spaceAfter)]),
                 Spacer(1, 8)]
@@ -394,11 +455,15 @@ def _unresolved(renderer: Renderer, block: Only, *_: object) -> list[Flowable]:
 HANDLERS[Only] = _unresolved
 
 
+class TaggedImage(Marked, RLImage):
+    pass
+
+
 def _logo(data: bytes, max_width: float, max_height: float) -> Flowable:
     reader = ImageReader(io.BytesIO(data))
     pixel_width, pixel_height = reader.getSize()
     scale = min(max_width / pixel_width, max_height / pixel_height)
-    image = RLImage(io.BytesIO(data), width=pixel_width * scale, height=pixel_height * scale)
+    image = TaggedImage(io.BytesIO(data), width=pixel_width * scale, height=pixel_height * scale)
     image.hAlign = "LEFT"
     return image
 
@@ -427,7 +492,7 @@ def _qr_modules(url: str) -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(bool(module) for module in row) for row in code.modules)
 
 
-class QrCode(Flowable):
+class QrCode(Marked, Flowable):
     """A QR code drawn as one filled path, with its quiet zone inside `size`."""
 
     def __init__(self, url: str, size: float):

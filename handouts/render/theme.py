@@ -12,9 +12,9 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from ..theme_schema import FACES, Fonts, ResolvedTheme, ThemeSource
+from .tagging import UnicodeTTFont
 
 FONT_DIR = Path(reportlab.__file__).parent / "fonts"
 FAMILY = "HandoutsSans"
@@ -71,7 +71,7 @@ def _register_fonts(files: Fonts) -> dict[str, str]:
     for face in FACES:
         name = f"{FAMILY}-{face}-{Path(getattr(files, face)).stem}"
         if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / getattr(files, face))))
+            pdfmetrics.registerFont(UnicodeTTFont(name, str(FONT_DIR / getattr(files, face))))
         names[face] = name
     pdfmetrics.registerFontFamily(names["regular"], normal=names["regular"], bold=names["bold"],
                                   italic=names["italic"], boldItalic=names["bold_italic"])
