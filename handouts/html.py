@@ -1,9 +1,10 @@
 """Draw a composed `Document` as one accessible HTML page, next to its PDF.
 
-ReportLab cannot tag a PDF for screen readers, so the web copy is the
-accessible version: real headings, lists, table headers, a language, and
-numbered references that citations link to. Like the PDF renderer it never
-reads files: it takes a Document and the theme and returns text.
+The web copy is the online version the QR code points to, and it reflows for
+any screen: real headings, lists, table headers, a language, and numbered
+references that citations link to (the PDF is tagged too, see render/tagging.py).
+Like the PDF renderer it never reads files: it takes a Document and the theme
+and returns text.
 """
 
 from __future__ import annotations
