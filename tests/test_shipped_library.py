@@ -224,3 +224,26 @@ def test_every_pdf_of_the_default_build_passes_pdf_ua_1(default_build):
     failed = {str(pdf.relative_to(default_build)): sorted({f.rule_id for f in page.validate_pdf(pdf, profile="ua1").failures})
               for pdf in pdfs}
     assert {name: rules for name, rules in failed.items() if rules} == {}
+
+
+def test_no_character_runs_past_the_margins(default_build):
+    """Read from what was drawn: every character of every PDF lies inside the page's side margins
+    (a long reference URL used to run off the right edge of clinicians' summaries)."""
+    import pypdfium2 as pdfium
+
+    from handouts.render.theme import build_theme
+
+    margin = build_theme(LIBRARY.theme).margin
+    outside = []
+    for pdf in pdfs_under(default_build):
+        document = pdfium.PdfDocument(pdf)
+        for number in range(len(document)):
+            page = document[number]
+            width, text = page.get_width(), page.get_textpage()
+            for index in range(text.count_chars()):
+                left, _, right, _ = text.get_charbox(index)
+                if text.get_text_range(index, 1).strip() and (left < margin - 1 or right > width - margin + 1):
+                    outside.append(f"{pdf.relative_to(default_build)} page {number + 1}: "
+                                   f"{text.get_text_range(max(0, index - 20), 40)!r}")
+                    break
+    assert outside == []
