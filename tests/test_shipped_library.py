@@ -247,3 +247,22 @@ def test_no_character_runs_past_the_margins(default_build):
                                    f"{text.get_text_range(max(0, index - 20), 40)!r}")
                     break
     assert outside == []
+
+
+def test_a_long_trust_name_stays_inside_the_page(tmp_path):
+    """A real NHS trust name and department wrap in the header instead of running off the page."""
+    import pypdfium2 as pdfium
+
+    profile = tmp_path / "trust.toml"
+    profile.write_text(
+        'name = "Great North Children\'s Hospital, Newcastle upon Tyne Hospitals NHS Foundation Trust"\n'
+        'department = "Department of Paediatric Dermatology and Allergy"\n'
+        'phone = "0191 000 0000"\n', encoding="utf-8")
+    for size in ("a4", "letter"):
+        out = tmp_path / size
+        run("build", "-t", "diet", "-a", "parents", "--page-size", size, "--clinic", profile, "-o", out)
+        page = pdfium.PdfDocument(out / "en" / "parents" / "diet.pdf")[0]
+        width, height, text = page.get_width(), page.get_height(), page.get_textpage()
+        boxes = [text.get_charbox(i) for i in range(text.count_chars()) if text.get_text_range(i, 1).strip()]
+        assert all(left > 0 and right < width and top < height for left, _, right, top in boxes), size
+        assert "Newcastle upon Tyne" in text.get_text_range()

@@ -100,7 +100,7 @@ def _draw_page_furniture(canvas: Canvas, document: Document, theme: Theme) -> No
     canvas.saveState()
     canvas.setFillColor(header.textColor)
     canvas.setFont(header.fontName, header.fontSize)
-    canvas.drawString(margin, height - margin + 2, info.header_text)
+    _draw_header_lines(canvas, info.header_text, header, width - 2 * margin, margin, height - margin + 2)
     canvas.setStrokeColor(theme.colors["rule"])
     canvas.setLineWidth(0.6)
     canvas.line(margin, height - margin - 3, width - margin, height - margin - 3)
@@ -126,6 +126,17 @@ def _draw_page_furniture(canvas: Canvas, document: Document, theme: Theme) -> No
         count_width = canvas.stringWidth("999", footer.fontName, footer.fontSize)
         canvas.drawString(x + count_width, baseline, after)
     canvas.restoreState()
+
+
+def _draw_header_lines(canvas: Canvas, text: str, style, width: float, x: float, baseline: float) -> None:
+    """The clinic's name and department, broken into lines that fit the width (a long trust
+    name wraps upwards into the top margin rather than running off the page)."""
+    from reportlab.lib.utils import simpleSplit  # noqa: PLC0415
+
+    lines = simpleSplit(text, style.fontName, style.fontSize, width) or [""]
+    leading = style.fontSize * 1.2
+    for number, line in enumerate(reversed(lines)):
+        canvas.drawString(x, baseline + number * leading, line)
 
 
 def _draw_status_line(canvas: Canvas, text: str, theme: Theme, width: float, margin: float) -> None:
