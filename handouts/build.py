@@ -15,9 +15,10 @@ from .errors import Collector, Diagnostic, RenderError, SourceSpan, UsageError
 from .library import TOPIC_ID
 from .manifest import MANIFEST, manifest_data
 from .manifest import entry as manifest_entry
-from .model import Audience, Clinic, Document, Job, Library, PageSize, RenderOptions
+from .model import Audience, Clinic, Document, Job, Library, PageSize, RenderOptions, Table
 from .rendered import SUFFIXES, renderer
 from .transaction import Transaction
+from .tree import walk
 
 DEFAULT_LANGUAGE = "en"
 
@@ -342,15 +343,6 @@ def _worker(connection, inherited, shared: _Shared) -> None:
             connection.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
 
 
-def _tables(blocks) -> list:
-    found = []
-    for block in blocks:
-        if type(block).__name__ == "Table":
-            found.append(block)
-        found.extend(_tables(getattr(block, "blocks", ()) or ()))
-    return found
-
-
 def _outputs(document: Document, shared: _Shared, job: Job) -> Outputs:
     options = job.render_options(shared.clinic.accent if shared.clinic else None)
     outputs: Outputs = {}
@@ -360,7 +352,7 @@ def _outputs(document: Document, shared: _Shared, job: Job) -> Outputs:
         except ValueError as error:  # ReportLab: a table whose columns cannot fit ("negative availWidth")
             if "availWidth" not in str(error):
                 raise
-            tables = _tables(document.blocks)
+            tables = [block for block in walk(document.blocks) if isinstance(block, Table)]
             where = tables[0].span if len(tables) == 1 else next(
                 (b.span for b in document.blocks if getattr(b, "span", None)), None)
             raise RenderError(Diagnostic(

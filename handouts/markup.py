@@ -10,7 +10,7 @@ into a template still reports the topic file's own line.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import cache
 from typing import ClassVar
 
@@ -40,7 +40,6 @@ from .model import (
     PageBreak,
     Paragraph,
     ReferenceList,
-    SourceLine,
     Strong,
     Swap,
     Table,
@@ -381,12 +380,3 @@ def parse_markdown(text: str, span_of: SpanOf, collector: Collector,
 def parse_inline(text: str, span: SourceSpan, collector: Collector) -> Inlines:
     """One line of inline Markdown (a title, a main message)."""
     return Converter(text, lambda _: span, collector).inlines_from_text(text, span)
-
-
-def parse_lines(lines: Sequence[SourceLine], collector: Collector) -> tuple[Block, ...]:
-    """Lines that each remember their place (a topic body) parsed as one text."""
-    def span_of(index: int) -> SourceSpan:
-        if not lines:
-            return SourceSpan("<empty>")
-        return lines[min(index, len(lines) - 1)].span
-    return parse_markdown("\n".join(line.text for line in lines), span_of, collector)

@@ -222,14 +222,6 @@ class TopicMeta:
 
 
 @dataclass(frozen=True, slots=True)
-class SourceLine:
-    """One line of Markdown with the place it came from."""
-
-    text: str
-    span: SourceSpan
-
-
-@dataclass(frozen=True, slots=True)
 class TopicSource:
     """A topic file as read and parsed once, for every audience: `Only` blocks and
     `Swap` words are still in place (see `tree.select`)."""

@@ -46,31 +46,34 @@ FURNITURE = ("fine-print", "audience", "fill-in")  # boxes the template adds aro
 # --- selection ---------------------------------------------------------------------
 
 
-def select(blocks: tuple[Block, ...], audience: Audience) -> tuple[Block, ...]:
-    """The blocks one audience reads: `Only` kept or dropped, swaps resolved."""
+def select(blocks: tuple[Block, ...], audience: Audience, swaps: bool = True) -> tuple[Block, ...]:
+    """The blocks one audience reads: `Only` kept or dropped, and swaps resolved (left in
+    place with `swaps=False`, for the check that every swap has words for its readers)."""
     out: list[Block] = []
     for block in blocks:
         if isinstance(block, Only):
             if audience.value in block.audiences:
-                out.extend(select(block.blocks, audience))
+                out.extend(select(block.blocks, audience, swaps))
         else:
-            out.append(_select_block(block, audience))
+            out.append(_select_block(block, audience, swaps))
     return tuple(out)
 
 
-def _select_block(block: Block, audience: Audience) -> Block:
+def _select_block(block: Block, audience: Audience, swaps: bool) -> Block:
+    def words(inlines: Inlines) -> Inlines:
+        return select_inlines(inlines, audience) if swaps else inlines
+
     match block:
         case Heading() | Paragraph():
-            return replace(block, inlines=select_inlines(block.inlines, audience))
+            return replace(block, inlines=words(block.inlines))
         case Callout():
-            return replace(block, title=select_inlines(block.title, audience),
-                           blocks=select(block.blocks, audience))
+            return replace(block, title=words(block.title), blocks=select(block.blocks, audience, swaps))
         case ListBlock():
-            return replace(block, items=tuple(replace(item, blocks=select(item.blocks, audience))
+            return replace(block, items=tuple(replace(item, blocks=select(item.blocks, audience, swaps))
                                               for item in block.items))
         case Table():
-            return replace(block, header=tuple(select_inlines(c, audience) for c in block.header),
-                           rows=tuple(tuple(select_inlines(c, audience) for c in row) for row in block.rows))
+            return replace(block, header=tuple(words(c) for c in block.header),
+                           rows=tuple(tuple(words(c) for c in row) for row in block.rows))
         case PageBreak() | ReferenceList() | Contents() | Masthead():
             return block
         case Only():

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from .errors import Collector, Diagnostic, SourceSpan, display_path
-from .model import Audience, Block, Callout, Heading, Library, ListBlock, Only, Paragraph, Swap, TopicSource
+from .model import Audience, Block, Heading, Library, Paragraph, Swap, TopicSource
 from .tree import citations, select, select_inlines, walk_inlines
 
 
@@ -24,24 +23,8 @@ def _swaps(topic: TopicSource, audience: Audience) -> list[tuple[Swap, SourceSpa
     """The swaps one audience meets (inside `::: only` passages for it, or outside any)."""
     head = (Heading(1, topic.title, topic.meta.field_span("title")),
             Paragraph(topic.main_message, topic.meta.field_span("main_message")))
-    return [(inline, span) for inline, span in walk_inlines((*head, *_visible(topic.blocks, audience)))
+    return [(inline, span) for inline, span in walk_inlines((*head, *select(topic.blocks, audience, swaps=False)))
             if isinstance(inline, Swap)]
-
-
-def _visible(blocks: tuple[Block, ...], audience: Audience) -> tuple[Block, ...]:
-    out: list[Block] = []
-    for block in blocks:
-        if isinstance(block, Only):
-            if audience.value in block.audiences:
-                out.extend(_visible(block.blocks, audience))
-        elif isinstance(block, Callout):
-            out.append(replace(block, blocks=_visible(block.blocks, audience)))
-        elif isinstance(block, ListBlock):
-            out.append(replace(block, items=tuple(replace(item, blocks=_visible(item.blocks, audience))
-                                                  for item in block.items)))
-        else:
-            out.append(block)
-    return tuple(out)
 
 
 def check_topic(topic: TopicSource, library: Library, collector: Collector) -> None:

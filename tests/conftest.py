@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from handouts.cli import app
-from handouts.pdfinfo import page_fonts
+
+from .pdf_oracle import page_fonts
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # The fixture topics were last checked on 2026-10-01 and are due on 2027-10-01;
@@ -89,3 +90,16 @@ def clinic_profile_text(require_approval: bool = False, **values: str) -> str:
     for key, value in values.items():
         text += f"\n{key} = {value}\n"
     return text
+
+
+def wait_for_port(port: int, tries: int = 200) -> None:
+    """Until a server on this computer accepts connections on `port` (10 s at most)."""
+    import socket
+    import time
+
+    for _ in range(tries):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)

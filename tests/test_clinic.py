@@ -11,9 +11,9 @@ from PIL import Image
 
 from handouts.clinic import read_clinic
 from handouts.errors import ContentError
-from handouts.pdfinfo import inspect_pdf
 
 from .conftest import TEST_CLINIC, clinic_profile_text, pdf_fonts, pdf_text, pdfs_under
+from .pdf_oracle import inspect_pdf
 
 NAME = "Dr O'Brien & Partners <Skin> Clinic"
 

@@ -1,4 +1,5 @@
-"""Read back what a reader gets from a PDF: pages, paper size, fonts, text sizes."""
+"""Read back what a reader gets from a PDF (pages, paper size, fonts, text sizes) with pypdf:
+the tests' independent oracle, beside the page facts the renderer records while drawing."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def inspect_pdf(data: bytes, furniture_height: float, references_title: str) -> 
     """Facts about a PDF; text within `furniture_height` points of the top or bottom
     edge is page furniture, and text after the `references_title` heading is the
     reference list: both may be smaller than body text."""
-    import pypdf  # noqa: PLC0415 - only the check reads PDFs back
+    import pypdf
 
     reader = pypdf.PdfReader(io.BytesIO(data))
     first = reader.pages[0]
