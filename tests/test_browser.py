@@ -13,10 +13,11 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from .conftest import wait_for_port
 
 ROOT = Path(__file__).parents[1]
 AXE = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
@@ -62,12 +63,7 @@ def desk(tmp_path_factory):
         assert server.stdout is not None
         first = server.stdout.readline()  # printed once the library is read and the port checked
         assert "The front desk is open at" in first, first + server.stdout.read()
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_for_port(port)
         yield {"url": f"http://127.0.0.1:{port}", "log": log, "topic": content / "diet" / "en.md"}
     finally:
         server.terminate()

@@ -24,7 +24,7 @@ from starlette.testclient import TestClient
 from handouts.web.app import create_app
 from handouts.web.desk import Desk
 
-from .conftest import clinic_profile_text
+from .conftest import clinic_profile_text, wait_for_port
 
 LOCAL = "http://127.0.0.1:8000"
 TOKEN = "front-desk-token-0123456789"
@@ -423,12 +423,7 @@ def test_handouts_serve_started_as_the_readme_says_answers_the_library_the_copy_
         assert server.stdout is not None
         first = server.stdout.readline()
         assert first.strip() == f"The front desk is open at http://127.0.0.1:{port}/", first + server.stdout.read()
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_for_port(port)
         base = f"http://127.0.0.1:{port}"
         status, page, _ = _get(base + "/")
         assert status == 200 and b"Handouts front desk" in page and b'data-id="probiotics"' in page
