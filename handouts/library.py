@@ -445,6 +445,9 @@ PLACEHOLDERS: dict[tuple[str, ...], frozenset[str]] = {
     ("status", "not_approved"): frozenset({"clinic"}),
     ("status", "overdue"): frozenset({"date"}),
     ("published_by",): frozenset({"publisher"}),
+    ("translation",): frozenset({"version", "translator", "date"}),
+    ("translation_reviewed",): frozenset({"reviewer", "date"}),
+    ("printed_on",): frozenset({"date"}),
     ("catalogue", "footer"): frozenset({"count"}),
 }
 

@@ -45,7 +45,6 @@ MIN_BODY_SIZE = 12.0
 MIN_LARGE_PRINT_SIZE = 16.0
 MIN_CONTRAST = 4.5
 REVIEW_WARNING_DAYS = 60
-NEGATION = re.compile(r"\b(?:no|not|never|don't|do not|avoid|without|instead of|rather than)\b", re.I)
 
 
 @dataclass
@@ -122,6 +121,14 @@ class Forbidden:
     span: SourceSpan
 
 
+@dataclass(frozen=True)
+class ForbiddenList:
+    """One language's forbidden advice, and the words that turn a sentence into a warning against it."""
+
+    rules: tuple[Forbidden, ...]
+    negation: re.Pattern | None
+
+
 def _rule_file(library: Library, name: str, collector: Collector) -> list[tuple[dict, SourceSpan]]:
     entries = []
     for folder in library.content_dirs:
@@ -145,14 +152,25 @@ def read_glossary(library: Library, language: str, collector: Collector) -> list
     return terms
 
 
-def read_forbidden(library: Library, collector: Collector) -> list[Forbidden]:
-    rules = []
-    for entry, span in _rule_file(library, "forbidden.yaml", collector):
+def read_forbidden(library: Library, language: str, collector: Collector) -> ForbiddenList:
+    """forbidden.<language>.yaml: rules, and a `negation` entry for the language's words of warning."""
+    name = f"forbidden.{language}.yaml"
+    rules, negation = [], None
+    entries = _rule_file(library, name, collector)
+    if not entries:
+        collector.error(SourceSpan(name), "forbidden.language",
+                        f"no {name}; copy forbidden.en.yaml and write its rules for language '{language}'")
+    for entry, span in entries:
         try:
-            rules.append(Forbidden(re.compile(str(entry["pattern"]), re.I), str(entry.get("reason", "")), span))
+            pattern = re.compile(str(entry["pattern"]), re.I)
         except (KeyError, re.error) as error:
             collector.error(span, "forbidden.pattern", f"rule '{entry['key']}' needs a valid 'pattern' ({error})")
-    return rules
+            continue
+        if entry["key"] == "negation":
+            negation = pattern
+        else:
+            rules.append(Forbidden(pattern, str(entry.get("reason", "")), span))
+    return ForbiddenList(tuple(rules), negation)
 
 
 # --- per-variant rules ----------------------------------------------------------------
@@ -203,13 +221,15 @@ def _glossary(variant: VariantReport, body: tuple[Block, ...], terms: list[Term]
                 break
 
 
-def _forbidden(variant: VariantReport, blocks: tuple[Block, ...], rules: list[Forbidden],
+def _forbidden(variant: VariantReport, blocks: tuple[Block, ...], forbidden: ForbiddenList,
                collector: Collector) -> None:
     """Every sentence a reader meets: headings, paragraphs, list items, table cells, box titles."""
     for site in text_sites(blocks):
         for sentence in sentences([plain_text(site.inlines)]):
-            for rule in rules:
-                if rule.pattern.search(sentence) and not NEGATION.search(sentence):
+            if forbidden.negation and forbidden.negation.search(sentence):
+                continue
+            for rule in forbidden.rules:
+                if rule.pattern.search(sentence):
                     variant.fail()
                     collector.error(site.span, "forbidden.advice",
                                     f"{variant.audience}: reads as forbidden advice ('{sentence.strip()[:80]}'): "
@@ -405,7 +425,7 @@ def check_parity(library: Library, collector: Collector) -> None:
 
 
 def check_variant(library: Library, topic: TopicSource, audience: Audience, today: dt.date,
-                  glossary: list[Term], forbidden: list[Forbidden], clinic: Clinic,
+                  glossary: list[Term], forbidden: ForbiddenList, clinic: Clinic,
                   collector: Collector) -> VariantReport:
     meta = topic.meta
     variant = VariantReport(meta.id, audience.value, meta.language, str(meta.span), meta.kind)
@@ -442,7 +462,7 @@ class _CheckContext:
     library: Library
     today: dt.date
     glossaries: dict[str, list[Term]]
-    forbidden: list[Forbidden]
+    forbidden: dict[str, ForbiddenList]
     clinic: Clinic
 
 
@@ -459,7 +479,7 @@ def _check_one(key: tuple[str, str], audience: Audience,
     collector = Collector()
     topic = context.library.topics[key]
     variant = check_variant(context.library, topic, audience, context.today, context.glossaries[key[1]],
-                            context.forbidden, context.clinic, collector)
+                            context.forbidden[key[1]], context.clinic, collector)
     return variant, collector.diagnostics
 
 
@@ -495,7 +515,8 @@ def check_library(library: Library, today: dt.date | None = None, clinic: Clinic
     context = _CheckContext(
         library, today or dt.date.today(),
         {lang: read_glossary(library, lang, collector) for lang in library.languages()},
-        read_forbidden(library, collector), clinic or branded_example())
+        {lang: read_forbidden(library, lang, collector) for lang in library.languages()},
+        clinic or branded_example())
     work = [(key, audience) for key, topic in sorted(library.topics.items()) for audience in topic.meta.audiences
             if topics is None or key[0] in topics]
     variants = []

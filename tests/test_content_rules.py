@@ -38,7 +38,7 @@ PATIENT_HANDOUTS = sorted((topic_id, audience.value)
                           for audience in topic.meta.audiences if audience in PATIENTS)
 
 # A sentence that says no, not, never, don't, avoid, without, "instead of" or "rather than"
-# warns against the advice (the same rule as content/forbidden.yaml's header).
+# warns against the advice (the same rule as content/forbidden.en.yaml's `negation`).
 NEGATION = re.compile(r"\b(?:no|not|never|don't|do not|avoid|without|instead of|rather than)\b", re.I)
 # Advice to cut out a food (an instruction, not a statement such as "Cutting out foods
 # helps a little at best") is allowed only with a professional named in the same sentence.
@@ -68,8 +68,8 @@ def sentences(text: str) -> list[str]:
 
 
 def forbidden_rules() -> dict[str, re.Pattern]:
-    rules = yaml.safe_load((CONTENT / "forbidden.yaml").read_text(encoding="utf-8"))
-    return {name: re.compile(rule["pattern"], re.I) for name, rule in rules.items()}
+    rules = yaml.safe_load((CONTENT / "forbidden.en.yaml").read_text(encoding="utf-8"))
+    return {name: re.compile(rule["pattern"], re.I) for name, rule in rules.items() if name != "negation"}
 
 
 FORBIDDEN = forbidden_rules()
