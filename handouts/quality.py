@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 READING_LIMITS: dict[str, dict[str, tuple[float, float, bool]]] = {
     "en": {"flesch_kincaid": (8, 6, False), "smog": (10, 8, False), "reading_ease": (60, 70, True)},
     "fr": {"kandel_moles": (60, 70, True)},
-    "es": {"fernandez_huerta": (60, 70, True)},
+    "es": {"fernandez_huerta": (60, 70, True), "inflesz": (55, 65, True)},
 }
 PEMAT_LIMITS = {"understandability": (70, 90), "actionability": (70, 80)}
 MAX_PAGES = {"topic": 2, "tool": 1, "diary": 3}  # a diary: a page of instructions, then a page a week
