@@ -19,6 +19,7 @@ from .model import Audience, Clinic, Document, Job, Library, PageSize, RenderOpt
 from .rendered import SUFFIXES, renderer
 from .transaction import Transaction
 from .tree import walk
+from .typography import typeset_text
 
 DEFAULT_LANGUAGE = "en"
 
@@ -172,6 +173,7 @@ def check_glyphs(library: Library, jobs: Sequence[Job], clinic: Clinic | None) -
 def _with_status(document: Document, status_line: str) -> Document:
     if not status_line:
         return document
+    status_line = typeset_text(status_line, document.info.language)
     return dataclasses.replace(document, info=dataclasses.replace(document.info, status_line=status_line))
 
 
