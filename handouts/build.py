@@ -123,7 +123,7 @@ def _packet_jobs(library: Library, request: BuildRequest, language: str, name: s
         topics, title = request.topics, name.replace("-", " ").capitalize()
         audiences = request.audiences or tuple(Audience)
     else:
-        topics, title = preset.topics, preset.title
+        topics, title = preset.topics, preset.title_in(language)
         audiences = tuple(a for a in preset.audiences if not request.audiences or a in request.audiences)
     jobs = []
     for audience in audiences:

@@ -583,8 +583,12 @@ def read_packets(paths: Sequence[Path], collector: Collector) -> dict[str, Packe
                 collector.error(span, "packet.fields", f"packet '{name}' needs title, topics and audiences")
                 continue
             title, topics, audience_names = entry["title"], entry["topics"], entry["audiences"]
-            if not isinstance(title, str) or not title.strip():
-                collector.error(span, "packet.title", f"packet '{name}': title should be text")
+            titles = title if isinstance(title, dict) else {"en": title}
+            if not all(isinstance(k, str) and LANGUAGE.fullmatch(k) and isinstance(v, str) and v.strip()
+                       for k, v in titles.items()) or "en" not in titles:
+                collector.error(span, "packet.title",
+                                f"packet '{name}': title should be text, or one text per language "
+                                "such as {en: Starter pack, fr: Pochette de départ}")
                 continue
             if not isinstance(topics, list) or not topics or not all(isinstance(t, str) for t in topics):
                 collector.error(span, "packet.topics",
@@ -598,7 +602,8 @@ def read_packets(paths: Sequence[Path], collector: Collector) -> dict[str, Packe
                 collector.error(span, "packet.audience",
                                 f"packet '{name}': audiences must be a list of parents, adults, clinicians")
                 continue
-            packets[name] = Packet(name, title.strip(), tuple(topics), audiences, span)
+            packets[name] = Packet(name, titles["en"].strip(), tuple(topics), audiences, span,
+                                   tuple((k, v.strip()) for k, v in sorted(titles.items()) if k != "en"))
     return packets
 
 

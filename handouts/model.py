@@ -257,10 +257,14 @@ class TopicSource:
 @dataclass(frozen=True, slots=True)
 class Packet:
     name: str
-    title: str
+    title: str  # in English
     topics: tuple[str, ...]
     audiences: tuple[Audience, ...]
     span: SourceSpan
+    titles: tuple[tuple[str, str], ...] = ()  # (language, title) for other languages
+
+    def title_in(self, language: str) -> str:
+        return dict(self.titles).get(language, self.title)
 
 
 @dataclass(frozen=True, slots=True)
