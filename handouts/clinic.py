@@ -29,21 +29,20 @@ MIN_ACCENT_CONTRAST = 4.5
 # limits under a profile that fills them all (`worst_case`), so no valid profile can push a
 # handout past its pages. Real NHS names fit: "Great North Children's Hospital, Newcastle upon
 # Tyne Hospitals NHS Foundation Trust" is 84 characters.
-MAX_LENGTH = {"name": 100, "department": 80, "address": 120, "phone": 40, "email": 80, "website": 100,
-              "feedback": 120, "alternative_formats": 120, "base_url": 100, "emergency_number": 20}
+MAX_LENGTH = {"name": 90, "department": 60, "address": 120, "phone": 40, "email": 80, "website": 100,
+              "feedback": 100, "alternative_formats": 100, "base_url": 100, "emergency_number": 20}
 MAX_BASE_URL = MAX_LENGTH["base_url"]  # leaves room for /<lang>/<audience>/<topic> in a QR code
 WORST_CASE_WORDS = {  # realistic words, repeated to each setting's limit
     "name": "Great North Children's Hospital, Newcastle upon Tyne Hospitals NHS Foundation Trust",
-    "department": "Department of Paediatric Dermatology, Allergy and Clinical Immunology",
+    "department": "Paediatric Dermatology, Allergy and Clinical Immunology",
     "address": "Great North Children's Hospital, Royal Victoria Infirmary, Queen Victoria Road, "
                "Newcastle upon Tyne, Tyne and Wear NE1 4LP, United Kingdom",
     "phone": "+44 (0)191 233 6161 extension 25012",
     "email": "nuth.paediatric.dermatology.secretaries@newcastle-hospitals.nhs.uk",
     "website": "https://www.newcastle-hospitals.nhs.uk/services/childrens-services/paediatric-dermatology",
-    "feedback": "Tell us what you think of this leaflet: ask the team for a feedback card, or contact the "
-                "Patient Advice and Liaison Service (PALS).",
-    "alternative_formats": "This leaflet is available in large print, Braille, audio and other languages: "
-                           "please ask a member of the team.",
+    "feedback": "Tell us what you think of this leaflet: ask the team for a feedback card, or contact PALS.",
+    "alternative_formats": "This leaflet is available in large print, Braille, audio and other languages "
+                           "on request.",
     "base_url": "https://www.newcastle-hospitals.nhs.uk/services/childrens-services/dermatology/leaflets",
     "emergency_number": "999",
 }

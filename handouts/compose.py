@@ -40,6 +40,7 @@ from .model import (
     Link,
     ListBlock,
     Only,
+    PageBreak,
     Paragraph,
     Reference,
     Strong,
@@ -272,8 +273,20 @@ def topic_view(topic: TopicSource, audience: Audience, strings: dict[str, Any]) 
         "fill_in": list(meta.fill_in),
         "translation": _translation_view(meta.translation, strings),
         "parts": {name: Blocks(blocks) for name, blocks in parts.items()},
+        "pages": [Blocks(page) for page in _pages(parts["body"])],
         "empty": Blocks(()),
     }
+
+
+def _pages(blocks: tuple[Block, ...]) -> list[tuple[Block, ...]]:
+    """The body divided at its `::: page-break` lines."""
+    pages: list[list[Block]] = [[]]
+    for block in blocks:
+        if isinstance(block, PageBreak):
+            pages.append([])
+        else:
+            pages[-1].append(block)
+    return [tuple(page) for page in pages]
 
 
 def _translation_view(translation: Translation | None, strings: dict[str, Any]) -> dict[str, Any] | None:

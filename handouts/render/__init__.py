@@ -101,10 +101,14 @@ def _draw_page_furniture(canvas: Canvas, document: Document, theme: Theme) -> No
     canvas.saveState()
     canvas.setFillColor(header.textColor)
     canvas.setFont(header.fontName, header.fontSize)
-    _draw_header_lines(canvas, info.header_text, header, width - 2 * margin, margin, height - margin + 2)
+    lines = _header_lines(info.header_text, theme, width)
+    leading = header.fontSize * 1.2
+    for number, line in enumerate(lines):
+        canvas.drawString(margin, height - margin + 2 - number * leading, line)
+    rule_y = height - margin - 3 - (len(lines) - 1) * leading
     canvas.setStrokeColor(theme.colors["rule"])
     canvas.setLineWidth(0.6)
-    canvas.line(margin, height - margin - 3, width - margin, height - margin - 3)
+    canvas.line(margin, rule_y, width - margin, rule_y)
     canvas.setFillColor(footer.textColor)
     canvas.setFont(footer.fontName, footer.fontSize)
     before, _, after = info.page_label.partition("{pages}")
@@ -136,15 +140,14 @@ def _footer(info, theme: Theme, page_width: float) -> tuple[Paragraph, float, fl
     return text, height, widest
 
 
-def _draw_header_lines(canvas: Canvas, text: str, style, width: float, x: float, baseline: float) -> None:
-    """The clinic's name and department, broken into lines that fit the width (a long trust
-    name wraps upwards into the top margin rather than running off the page)."""
+def _header_lines(text: str, theme: Theme, page_width: float) -> list[str]:
+    """The clinic's name and department, broken into lines that fit the width. The first
+    sits in the top margin; a long trust name takes more lines downwards, never up towards
+    the edge of the paper, where printers cannot print."""
     from reportlab.lib.utils import simpleSplit  # noqa: PLC0415
 
-    lines = simpleSplit(text, style.fontName, style.fontSize, width) or [""]
-    leading = style.fontSize * 1.2
-    for number, line in enumerate(reversed(lines)):
-        canvas.drawString(x, baseline + number * leading, line)
+    style = theme.style("header")
+    return simpleSplit(text, style.fontName, style.fontSize, page_width - 2 * theme.margin) or [""]
 
 
 def _draw_status_line(canvas: Canvas, text: str, theme: Theme, width: float, margin: float) -> None:
@@ -200,8 +203,10 @@ def render(document: Document, theme_data: ThemeSource, options: RenderOptions =
     frame_width = page_width - 2 * margin
     # the footer takes the lines it needs (one, mostly), and the text the rest of the page
     footer_height = max(theme.footer_height, _footer(document.info, theme, page_width)[1] + FOOTER_GAP)
+    header_lines = len(_header_lines(document.info.header_text, theme, page_width))
+    header_height = theme.header_height + (header_lines - 1) * theme.style("header").fontSize * 1.2
     frame = Frame(margin, margin + footer_height, frame_width,
-                  page_height - 2 * margin - theme.header_height - footer_height,
+                  page_height - 2 * margin - header_height - footer_height,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     renderer = Renderer(document, theme, frame_width)
     status = renderer.tags.add("P") if document.info.status_line else None  # read before the content

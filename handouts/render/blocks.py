@@ -315,10 +315,14 @@ class Renderer:
                 title = TaggedParagraph(self.markup(block.title, block.span), self.style(box.title.name))
                 level = min(self.heading_level + 1, 6)
                 content.append(tag(title, self.tags.add(f"H{level}" if block.kind != "audience" else "P")))
-            content.extend(self.flowables(block.blocks, inner, body_style=box.body.name))
+            if block is self.online_copy_box and self.document.online_url:
+                # the references first, then the QR code with the rest flowing beside it
+                split = max((i + 1 for i, b in enumerate(block.blocks) if isinstance(b, ReferenceList)), default=0)
+                content.extend(self.flowables(block.blocks[:split], inner, body_style=box.body.name))
+                content.extend(self.online_copy(block.blocks[split:], inner, box.body.name))
+            else:
+                content.extend(self.flowables(block.blocks, inner, body_style=box.body.name))
         trim_trailing_space(content)
-        if block is self.online_copy_box and self.document.online_url:
-            content = self.online_copy(content, inner)
         if not content:
             return []
         if not (box.background or box.bar):  # nothing to draw around it: let it flow, and split anywhere
@@ -409,16 +413,19 @@ class Renderer:
         return [self.grid([[logo, words]], [theme.logo_width + 6, width - theme.logo_width - 6],
                           [*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]), Spacer(1, 8)]
 
-    def online_copy(self, content: list[Flowable], width: float) -> list[Flowable]:
-        """The fine print with the address of the online copy first and its QR code beside it;
-        the text flows down the side of the code and on below it."""
+    def online_copy(self, blocks: tuple[Block, ...], width: float, body_style: str) -> list[Flowable]:
+        """The address of the online copy with its QR code beside it, and `blocks` after the
+        address, flowing down the side of the code and on below it."""
         document, theme = self.document, self.theme
         style = self.style("online.address")
         qr_code = QrCode(document.online_url, theme.qr_size)
-        lines = [document.info.online_label,
-                 *_address_lines(document.online_url, style.fontName, style.fontSize, width - qr_code.size - 6)]
+        label = f"{document.info.online_label} "
+        lines = _address_lines(label + document.online_url, style.fontName, style.fontSize,
+                               width - qr_code.size - 6, first=len(label))
         address = tag(TaggedParagraph("<br/>".join(map(xml_escape, lines)), style), self.tags.add("P"))
         tag(qr_code, self.tags.add("Figure", alt=f"QR code: online copy at {document.online_url}"))
+        content = self.flowables(blocks, width - qr_code.size - 6, body_style=body_style)
+        trim_trailing_space(content)
         return [ImageAndFlowables(qr_code, [address, *content], imageLeftPadding=6, imageRightPadding=0,
                                   imageBottomPadding=0)]
 
@@ -499,11 +506,12 @@ def _logo(data: bytes, max_width: float, max_height: float) -> Flowable:
     return image
 
 
-def _address_lines(url: str, font: str, size: float, width: float) -> list[str]:
+def _address_lines(text: str, font: str, size: float, width: float, first: int = 0) -> list[str]:
     """Lines of an address broken after '/', '.', '-', '?', '&' or '=', so a reader can copy it
-    by hand (a line breaks inside a piece only when the piece alone is too wide)."""
+    by hand; the first `first` characters (a label) stay whole."""
     lines = [""]
-    for piece in re.findall(r"[^/.?&=-]*[/.?&=-]+|[^/.?&=-]+$", url):
+    pieces = re.findall(r"[^/.?&=-]*[/.?&=-]+|[^/.?&=-]+$", text[first:])
+    for piece in [text[:first], *pieces] if first else pieces:
         if lines[-1] and stringWidth(lines[-1] + piece, font, size) > width:
             lines.append("")
         lines[-1] += piece
