@@ -19,6 +19,7 @@ from .model import Audience, Clinic, Document, Job, Library, PageSize, RenderOpt
 from .rendered import SUFFIXES, renderer
 from .transaction import Transaction
 from .tree import walk
+from .typography import typeset_text
 
 DEFAULT_LANGUAGE = "en"
 
@@ -122,7 +123,7 @@ def _packet_jobs(library: Library, request: BuildRequest, language: str, name: s
         topics, title = request.topics, name.replace("-", " ").capitalize()
         audiences = request.audiences or tuple(Audience)
     else:
-        topics, title = preset.topics, preset.title
+        topics, title = preset.topics, preset.title_in(language)
         audiences = tuple(a for a in preset.audiences if not request.audiences or a in request.audiences)
     jobs = []
     for audience in audiences:
@@ -172,6 +173,7 @@ def check_glyphs(library: Library, jobs: Sequence[Job], clinic: Clinic | None) -
 def _with_status(document: Document, status_line: str) -> Document:
     if not status_line:
         return document
+    status_line = typeset_text(status_line, document.info.language)
     return dataclasses.replace(document, info=dataclasses.replace(document.info, status_line=status_line))
 
 

@@ -13,12 +13,15 @@ import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, Optional, TypeVar
 
 import typer
 
 from .choices import Audience, PageSize
 from .errors import ExitCode, HandoutsError
+
+if TYPE_CHECKING:
+    from .model import TopicMeta
 
 app = typer.Typer(
     help="Printable, referenced patient handouts on eczema and the gut-skin axis.",
@@ -680,6 +683,16 @@ def site(
         typer.echo(NO_PROFILE, err=True)
 
 
+def _edition(meta: TopicMeta, source: TopicMeta) -> dict[str, object]:
+    """One language's copy of a topic, and whether it still matches the English it was translated from."""
+    edition: dict[str, object] = {"language": meta.language, "title": meta.title, "version": meta.version}
+    if meta.translation is not None:
+        edition.update(translated_from=meta.translation.source_version,
+                       translation_reviewed=meta.translation.reviewed,
+                       up_to_date=meta.translation.source_version == source.version)
+    return edition
+
+
 @app.command("list")
 def list_topics(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
@@ -702,6 +715,7 @@ def list_topics(
             "id": topic_id, "title": meta.title, "kind": meta.kind,
             "audiences": [a.value for a in meta.audiences],
             "languages": [t.meta.language for t in variants],
+            "editions": [_edition(t.meta, meta) for t in variants],
             "version": meta.version,
             "last_reviewed": meta.last_reviewed.isoformat(),
             "next_review_due": meta.next_review_due.isoformat(),

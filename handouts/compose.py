@@ -46,10 +46,12 @@ from .model import (
     Table,
     Text,
     TopicSource,
+    Translation,
     plain_text,
 )
 from .template_files import TemplateLoader
 from .tree import citations, merge_text, select, select_inlines, split_parts
+from .typography import typeset, typeset_text
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no font draws them, no text holds them
 _MARKER = re.compile(_OPEN + r"(\d+)" + _CLOSE)
@@ -268,9 +270,19 @@ def topic_view(topic: TopicSource, audience: Audience, strings: dict[str, Any]) 
         "evidence_checked_by": meta.evidence_checked_by,
         "audiences": [a.value for a in meta.audiences],
         "fill_in": list(meta.fill_in),
+        "translation": _translation_view(meta.translation, strings),
         "parts": {name: Blocks(blocks) for name, blocks in parts.items()},
         "empty": Blocks(()),
     }
+
+
+def _translation_view(translation: Translation | None, strings: dict[str, Any]) -> dict[str, Any] | None:
+    if translation is None:
+        return None
+    return {"source_version": translation.source_version, "translator": translation.translator,
+            "translated_on": format_date(translation.translated_on, strings),
+            "reviewer": translation.reviewer, "reviewed": translation.reviewed,
+            "reviewed_on": format_date(translation.reviewed_on, strings) if translation.reviewed_on else ""}
 
 
 def template_for(topic: TopicSource) -> str:
@@ -305,7 +317,8 @@ def compose(library: Library, job: Job, clinic: Clinic | None = None) -> Documen
     else:
         context.update(topic=views[0])
         name = template_for(topics[0])
-    blocks = render_template(library, name, context, job.audience, collector, strings["boxes"])
+    blocks = typeset(render_template(library, name, context, job.audience, collector, strings["boxes"]),
+                     job.language)
     collector.raise_if_errors()
     references = _cited_references(blocks, library, collector)
     collector.raise_if_errors(ContentError)
@@ -354,8 +367,9 @@ def _info(job: Job, topics: Sequence[TopicSource], strings: dict[str, Any],
     if job.large_print:
         footer = f"{footer} · {strings['large_print']}"
     return DocumentInfo(
-        title=literal(title), subject=literal(subject), author=literal(publisher.name),
-        language=job.language, header_text=_header(publisher), footer_text=literal(footer),
+        title=typeset_text(literal(title), job.language), subject=typeset_text(literal(subject), job.language),
+        author=literal(publisher.name), language=job.language, header_text=_header(publisher),
+        footer_text=typeset_text(literal(footer), job.language),
         kind="packet" if job.packet else topics[0].meta.kind,
         page_label=strings["page_of"], keywords=("eczema", "atopic dermatitis", job.audience.value),
         online_label=strings["online_copy"])
@@ -384,8 +398,8 @@ def compose_catalogue(library: Library, language: str, clinic: Clinic | None = N
         languages.append({"name": name, "rows": rows})
     context = {"audience": Audience.ADULTS.value, "lang": language, "strings": strings,
                "clinic": clinic_view(publisher, strings), "languages": languages}
-    blocks = render_template(library, "catalogue.md.j2", context, Audience.ADULTS, collector,
-                             strings["boxes"])
+    blocks = typeset(render_template(library, "catalogue.md.j2", context, Audience.ADULTS, collector,
+                                     strings["boxes"]), language)
     collector.raise_if_errors()
     catalogue = strings["catalogue"]
     info = DocumentInfo(

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ import yaml
 
 from . import inputs
 from .errors import Collector, SourceSpan, display_path
-from .model import Audience, Change, Library, Packet, Reference, TopicMeta, TopicSource
+from .model import Audience, Change, Library, Packet, Reference, TopicMeta, TopicSource, Translation
 from .theme_schema import ThemeSource, layer_from_node
 from .theme_schema import read_layers as read_theme_layers
 
@@ -197,9 +197,20 @@ RENAMED_FRONT_MATTER = {
                  "'handouts approve'"),
 }
 CHANGE_FIELDS = ("version", "date", "change", "clinical")
-OPTIONAL_FRONT_MATTER: dict[str, tuple[type, str]] = {
+OPTIONAL_FRONT_MATTER: dict[str, tuple[type | tuple[type, ...], str]] = {
     "fill_in": (list, "a list of blanks to print, such as [name, date, next_appointment]"),
+    "translated_from": ((str, int, float), "the version of the English file this was translated from, "
+                        "such as \"2.0\""),
+    "translation": (dict, "the translation's record: method, translator, translated_on, and once a "
+                    "qualified medical translator has checked it, reviewer and reviewed_on"),
 }
+SOURCE_LANGUAGE = "en"  # every other language is translated from it
+TRANSLATION_FIELDS = {"method": "how it was translated, e.g. 'drafted by the editors; not yet reviewed "
+                                "by a qualified medical translator'",
+                      "translator": "who translated it, as a role, e.g. 'the handouts editors'",
+                      "translated_on": "the date of the translation, YYYY-MM-DD"}
+TRANSLATION_REVIEW_FIELDS = {"reviewer": "who checked it, as a role, e.g. 'a qualified medical translator'",
+                             "reviewed_on": "the date of that check, YYYY-MM-DD"}
 
 
 def split_front_matter(text: str, path: str, collector: Collector) -> tuple[str, list[str], int] | None:
@@ -278,6 +289,7 @@ def read_meta(data: dict[str, Any], lines: dict[str, int], path: str, folder: st
         collector.error(span("next_review_due"), "review.cycle",
                         "next_review_due must fall after last_reviewed and within 3 years of it")
     changes = _changes(data["changes"], str(data["version"]), span("changes"), collector)
+    translation = _translation(data, language, span, collector)
     if len(collector.errors) > start or last is None or due is None:
         return None
     return TopicMeta(
@@ -286,7 +298,47 @@ def read_meta(data: dict[str, Any], lines: dict[str, int], path: str, folder: st
         language=language, version=str(data["version"]), last_reviewed=last,
         next_review_due=due, evidence_checked_by=data["evidence_checked_by"],
         references=tuple(references), fill_in=tuple(map(str, data.get("fill_in", ()))), changes=changes,
-        span=SourceSpan(path, 1), field_lines=dict(lines))
+        translation=translation, span=SourceSpan(path, 1), field_lines=dict(lines))
+
+
+def _translation(data: dict[str, Any], language: str, span: Callable[[str], SourceSpan],
+                 collector: Collector) -> Translation | None:
+    """A translation's record; required in every language but English, refused in English."""
+    if language == SOURCE_LANGUAGE:
+        for name in ("translated_from", "translation"):
+            if name in data:
+                collector.error(span(name), "translation.source",
+                                f"'{name}' belongs in a translation; {SOURCE_LANGUAGE}.md is the source, "
+                                "so remove it")
+        return None
+    missing = [name for name in ("translated_from", "translation") if name not in data]
+    if missing:
+        collector.error(span("language"), "translation.missing",
+                        f"a translation needs '{missing[0]}:' in its header: "
+                        f"{OPTIONAL_FRONT_MATTER[missing[0]][1]}")
+        return None
+    record = data["translation"]
+    allowed = {**TRANSLATION_FIELDS, **TRANSLATION_REVIEW_FIELDS}
+    for name in record.keys() - allowed.keys():
+        collector.error(span("translation"), "translation.unknown-field",
+                        f"unknown field 'translation: {name}'; the fields are {', '.join(allowed)}")
+    for name, advice in TRANSLATION_FIELDS.items():
+        if not record.get(name):
+            collector.error(span("translation"), "translation.missing-field",
+                            f"'translation:' has no '{name}'; add '{name}:' with {advice}")
+    if bool(record.get("reviewer")) != bool(record.get("reviewed_on")):
+        collector.error(span("translation"), "translation.review",
+                        "a translation's check needs both 'reviewer' and 'reviewed_on'; give both, or neither "
+                        "while no qualified medical translator has checked it")
+    translated_on = _date(record.get("translated_on"), span("translation"), "translated_on", collector) \
+        if record.get("translated_on") else None
+    reviewed_on = _date(record["reviewed_on"], span("translation"), "reviewed_on", collector) \
+        if record.get("reviewed_on") else None
+    if translated_on is None or any(not isinstance(record.get(n, ""), str) for n in ("method", "translator", "reviewer")):
+        return None
+    return Translation(source_version=str(data["translated_from"]), method=" ".join(record["method"].split()),
+                       translator=record["translator"].strip(), translated_on=translated_on,
+                       reviewer=str(record.get("reviewer") or "").strip(), reviewed_on=reviewed_on)
 
 
 def _changes(entries: list, version: str, span: SourceSpan, collector: Collector) -> tuple[Change, ...]:
@@ -531,8 +583,12 @@ def read_packets(paths: Sequence[Path], collector: Collector) -> dict[str, Packe
                 collector.error(span, "packet.fields", f"packet '{name}' needs title, topics and audiences")
                 continue
             title, topics, audience_names = entry["title"], entry["topics"], entry["audiences"]
-            if not isinstance(title, str) or not title.strip():
-                collector.error(span, "packet.title", f"packet '{name}': title should be text")
+            titles = title if isinstance(title, dict) else {"en": title}
+            if not all(isinstance(k, str) and LANGUAGE.fullmatch(k) and isinstance(v, str) and v.strip()
+                       for k, v in titles.items()) or "en" not in titles:
+                collector.error(span, "packet.title",
+                                f"packet '{name}': title should be text, or one text per language "
+                                "such as {en: Starter pack, fr: Pochette de départ}")
                 continue
             if not isinstance(topics, list) or not topics or not all(isinstance(t, str) for t in topics):
                 collector.error(span, "packet.topics",
@@ -546,7 +602,8 @@ def read_packets(paths: Sequence[Path], collector: Collector) -> dict[str, Packe
                 collector.error(span, "packet.audience",
                                 f"packet '{name}': audiences must be a list of parents, adults, clinicians")
                 continue
-            packets[name] = Packet(name, title.strip(), tuple(topics), audiences, span)
+            packets[name] = Packet(name, titles["en"].strip(), tuple(topics), audiences, span,
+                                   tuple((k, v.strip()) for k, v in sorted(titles.items()) if k != "en"))
     return packets
 
 

@@ -200,6 +200,23 @@ class Change:
 
 
 @dataclass(frozen=True, slots=True)
+class Translation:
+    """Where a translated topic comes from and who has checked it (its `translated_from`
+    and `translation:` header fields)."""
+
+    source_version: str  # the version of the English file it was translated from
+    method: str
+    translator: str  # a role, printed on the page
+    translated_on: dt.date
+    reviewer: str = ""  # a qualified medical translator's role; empty until one has checked it
+    reviewed_on: dt.date | None = None
+
+    @property
+    def reviewed(self) -> bool:
+        return bool(self.reviewer) and self.reviewed_on is not None
+
+
+@dataclass(frozen=True, slots=True)
 class TopicMeta:
     id: str
     kind: str
@@ -215,6 +232,7 @@ class TopicMeta:
     span: SourceSpan
     fill_in: tuple[str, ...] = ()
     changes: tuple[Change, ...] = ()  # oldest first
+    translation: Translation | None = None  # None for the English source
     field_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     def field_span(self, name: str) -> SourceSpan:
@@ -239,10 +257,14 @@ class TopicSource:
 @dataclass(frozen=True, slots=True)
 class Packet:
     name: str
-    title: str
+    title: str  # in English
     topics: tuple[str, ...]
     audiences: tuple[Audience, ...]
     span: SourceSpan
+    titles: tuple[tuple[str, str], ...] = ()  # (language, title) for other languages
+
+    def title_in(self, language: str) -> str:
+        return dict(self.titles).get(language, self.title)
 
 
 @dataclass(frozen=True, slots=True)

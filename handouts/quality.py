@@ -21,7 +21,7 @@ from .build import BuildRequest, compose_all, plan
 from .colours import WHITE, contrast
 from .compose import compose
 from .errors import Collector, Diagnostic, HandoutsError, Severity, SourceSpan
-from .library import yaml_entries
+from .library import SOURCE_LANGUAGE, yaml_entries
 from .model import Audience, Block, Citation, Clinic, Heading, Job, Library, PageSize, TopicSource, plain_text
 from .pemat import Item, assess
 from .pemat import scores as pemat_scores
@@ -392,6 +392,18 @@ def _shape(topic: TopicSource) -> dict[str, Any]:
             "sections": sections}
 
 
+def check_translations_current(library: Library, collector: Collector) -> None:
+    """A translation of an older version of its English source is out of date."""
+    for (topic_id, _), topic in sorted(library.topics.items()):
+        translation, source = topic.meta.translation, library.topics.get((topic_id, SOURCE_LANGUAGE))
+        if translation is None or source is None or translation.source_version == source.meta.version:
+            continue
+        collector.error(topic.meta.field_span("translated_from"), "translation.stale",
+                        f"translated from version {translation.source_version} of {source.meta.span.path}, "
+                        f"which is now version {source.meta.version}; bring the translation up to date, "
+                        f"then set translated_from: \"{source.meta.version}\"")
+
+
 def check_parity(library: Library, collector: Collector) -> None:
     by_topic: dict[str, list[TopicSource]] = {}
     for (topic_id, _), topic in sorted(library.topics.items()):
@@ -399,7 +411,7 @@ def check_parity(library: Library, collector: Collector) -> None:
     for versions in by_topic.values():
         if len(versions) < 2:
             continue
-        reference = next((t for t in versions if t.meta.language == "en"), versions[0])
+        reference = next((t for t in versions if t.meta.language == SOURCE_LANGUAGE), versions[0])
         want = _shape(reference)
         for other in versions:
             if other is reference:
@@ -525,6 +537,7 @@ def check_library(library: Library, today: dt.date | None = None, clinic: Clinic
         collector.extend(diagnostics)
         _check_printed(variant, collector)
     check_parity(library, collector)
+    check_translations_current(library, collector)
     check_contrast(library.theme, collector)
     try:
         request = BuildRequest(languages=tuple(library.languages()), include_preset_packets=True)

@@ -10,7 +10,7 @@ consumer does not know is an error, not something skipped.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import assert_never
 
@@ -63,21 +63,30 @@ def _select_block(block: Block, audience: Audience, swaps: bool) -> Block:
     def words(inlines: Inlines) -> Inlines:
         return select_inlines(inlines, audience) if swaps else inlines
 
+    return map_words(block, words, lambda blocks: select(blocks, audience, swaps))
+
+
+def map_words(block: Block, words: Callable[[Inlines], Inlines],
+              blocks: Callable[[tuple[Block, ...]], tuple[Block, ...]] | None = None) -> Block:
+    """`block` with `words` applied to each piece of its running text, and `blocks` (by
+    default the same mapping) to the blocks inside it."""
+    inner = blocks or (lambda found: tuple(map_words(b, words) for b in found))
     match block:
         case Heading() | Paragraph():
             return replace(block, inlines=words(block.inlines))
         case Callout():
-            return replace(block, title=words(block.title), blocks=select(block.blocks, audience, swaps))
+            return replace(block, title=words(block.title), blocks=inner(block.blocks))
         case ListBlock():
-            return replace(block, items=tuple(replace(item, blocks=select(item.blocks, audience, swaps))
-                                              for item in block.items))
+            return replace(block, items=tuple(replace(item, blocks=inner(item.blocks)) for item in block.items))
         case Table():
             return replace(block, header=tuple(words(c) for c in block.header),
                            rows=tuple(tuple(words(c) for c in row) for row in block.rows))
         case PageBreak() | ReferenceList() | Contents() | Masthead():
             return block
         case Only():
-            raise AssertionError("Only is resolved by select()")
+            if blocks is not None:
+                raise AssertionError("Only is resolved by select()")
+            return replace(block, blocks=inner(block.blocks))
         case _:
             assert_never(block)
 

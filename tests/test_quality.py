@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -84,20 +85,55 @@ def test_warning_against_forbidden_advice_passes(content):
     assert "forbidden.advice" not in {code for code, _ in problems(check(content))}
 
 
+TRANSLATION_RECORD = """translated_from: "{version}"
+translation:
+  method: drafted by the editors; not yet reviewed by a qualified medical translator
+  translator: the editors
+  translated_on: 2026-11-30
+"""
+
+
+def french_copy(content: Path, topic: str = "mini") -> str:
+    """The English topic as a French file would start: same text, French header, translation record."""
+    for name in ("strings", "forbidden", "glossary"):
+        if (content / f"{name}.en.yaml").exists():
+            shutil.copy(content / f"{name}.en.yaml", content / f"{name}.fr.yaml")
+    english = (content / topic / "en.md").read_text()
+    version = re.search(r'^version: "?([^"\n]+)"?$', english, re.M).group(1)
+    head, body = english.split("\n---\n", 1)
+    return head.replace("language: en", "language: fr") + "\n" + TRANSLATION_RECORD.format(version=version) \
+        + "---\n" + body
+
+
 def test_missing_french_section(content):
-    shutil.copy(content / "strings.en.yaml", content / "strings.fr.yaml")
-    french = (content / "mini" / "en.md").read_text().replace("language: en", "language: fr")
-    (content / "mini" / "fr.md").write_text(french.replace("## What to do\n", ""))
+    (content / "mini" / "fr.md").write_text(french_copy(content).replace("## What to do\n", ""))
     report = check(content)
     assert ("parity.sections", f"{content}/mini/fr.md:1") in problems(report)
 
 
 def test_french_needs_the_same_audiences_and_references(content):
-    shutil.copy(content / "strings.en.yaml", content / "strings.fr.yaml")
-    french = (content / "mini" / "en.md").read_text().replace("language: en", "language: fr")
-    french = french.replace("[parents, adults, clinicians]", "[parents, adults]")
+    french = french_copy(content).replace("[parents, adults, clinicians]", "[parents, adults]")
     (content / "mini" / "fr.md").write_text(french)
     assert ("parity.audiences", f"{content}/mini/fr.md:7") in problems(check(content))
+
+
+def test_a_translation_of_an_older_english_version_fails(content):
+    (content / "mini" / "fr.md").write_text(french_copy(content))
+    assert not {code for code, _ in problems(check(content))} & {"translation.stale"}
+    english = content / "mini" / "en.md"
+    version = re.search(r'^version: "?([^"\n]+)"?$', english.read_text(), re.M).group(1)
+    newer = f"{float(version) + 0.1:.1f}"
+    edit(english, f'version: "{version}"', f'version: "{newer}"')
+    edit(english, "\n---\n", f'\n  - {{version: "{newer}", date: 2026-11-30, change: New advice, clinical: true}}\n---\n')
+    report = check(content)
+    stale = [d for d in report.diagnostics if d.code == "translation.stale"]
+    assert [str(d.span) for d in stale] == [f"{content}/mini/fr.md:{french_line(content, 'translated_from')}"]
+    assert f"{content}/mini/en.md" in stale[0].message and f"version {newer}" in stale[0].message
+
+
+def french_line(content: Path, field: str) -> int:
+    lines = (content / "mini" / "fr.md").read_text().splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.startswith(f"{field}:"))
 
 
 def test_handout_without_citations_fails(content):
@@ -161,7 +197,10 @@ def test_a_language_without_a_reading_measure_fails_the_check(cli, tmp_path):
     (content / "probiotics").mkdir(parents=True)
     shutil.copy(shipped_dir("content") / "strings.en.yaml", content / "strings.xx.yaml")
     source = (shipped_dir("content") / "probiotics" / "en.md").read_text(encoding="utf-8")
-    (content / "probiotics" / "xx.md").write_text(source.replace("language: en", "language: xx"), encoding="utf-8")
+    head, body = source.split("\n---\n", 1)
+    translated = head.replace("language: en", "language: xx") + "\n" + TRANSLATION_RECORD.format(version="2.0")
+    (content / "probiotics" / "xx.md").write_text(translated + "---\n" + body, encoding="utf-8")
+    shutil.copy(shipped_dir("content") / "forbidden.en.yaml", content / "forbidden.xx.yaml")
     result = cli("check", "--content", content, "-t", "probiotics", "-j", "1")
     assert result.exit_code == 1
     assert "probiotics/xx.md:1: error: no reading-level measure for language 'xx'" in result.output

@@ -265,7 +265,7 @@ def create_app(desk: Desk, token: str | None = None, local_only: bool = True) ->
                            and audience in library.topics[(t, language)].meta.audiences)
             if not served:
                 return _not_found()
-            return Job(served, audience, language, page_size, packet=name, packet_title=preset.title,
+            return Job(served, audience, language, page_size, packet=name, packet_title=preset.title_in(language),
                        large_print=large), name
         source = library.topics.get((name, language))
         if source is None or audience not in source.meta.audiences:

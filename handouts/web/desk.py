@@ -119,7 +119,7 @@ def job_for(library: Library, choice: Choice) -> Job:
     for name, preset in sorted(library.packets.items()):
         if tuple(served) == preset.topics and choice.audience in preset.audiences:
             return Job(preset.topics, choice.audience, choice.language, choice.page_size, packet=name,
-                       packet_title=preset.title, large_print=choice.large_print)
+                       packet_title=preset.title_in(choice.language), large_print=choice.large_print)
     return Job(tuple(served), choice.audience, choice.language, choice.page_size, packet=CUSTOM_PACKET,
                packet_title=CUSTOM_PACKET.replace("-", " ").capitalize(), large_print=choice.large_print)
 

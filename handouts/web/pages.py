@@ -2,8 +2,8 @@
 with links to its PDFs and its other languages), a language's index, and a problem page.
 
 The web edition itself is `handouts.html`; this module only adds the links around it.
-Fixed words come from the `web:` section of strings.<lang>.yaml where a translation
-has one, else from the English below.
+Fixed words come from the `web:` section of strings.<lang>.yaml, word by word from
+strings.en.yaml where a translation lacks one.
 """
 
 from __future__ import annotations
@@ -18,26 +18,13 @@ from ..choices import Audience
 from ..model import Library
 
 TEMPLATES = Path(__file__).parent / "templates"
-WORDS = {  # English; a language's strings file may give its own under `web:`
-    "pdf": "Print this handout (PDF)",
-    "large_print_pdf": "Large print (PDF)",
-    "other_languages": "This handout in other languages",
-    "copies": "Other versions",
-    "index_title": "Patient handouts",
-    "index_intro": "Every handout, by who it is for. Each has a web page, a PDF to print and a large-print PDF.",
-    "all_handouts": "All handouts in this language",
-    "languages": "Languages",
-    "parents": "For parents",
-    "adults": "For adults",
-    "clinicians": "For clinicians",
-    "packets": "Packets",
-    "language_name": "English",
-}
 
 
 def words(library: Library, language: str) -> dict[str, str]:
+    english = library.strings.get("en", {}).get("web") or {}
     own = library.strings.get(language, {}).get("web") or {}
-    return {**WORDS, **{k: str(v) for k, v in own.items() if isinstance(v, (str, int))}}
+    name = library.strings.get(language, {}).get("language_name", language)
+    return {**english, **own, "language_name": name}
 
 
 @cache
@@ -79,12 +66,6 @@ def online_page(web_edition: bytes, copies: Sequence[Link], languages: Sequence[
     return text.encode("utf-8")
 
 
-def topic_languages(library: Library, topic: str, audience: Audience) -> list[str]:
-    """Every language this topic is written in for this reader."""
-    return sorted(lang for (t, lang), source in library.topics.items()
-                  if t == topic and audience in source.meta.audiences)
-
-
 def language_name(library: Library, language: str) -> str:
     return words(library, language)["language_name"] if language in library.strings else language
 
@@ -95,7 +76,7 @@ def index_sections(library: Library, language: str) -> list[dict[str, Any]]:
     for audience in Audience:
         items = sorted(((source.meta.title, topic) for (topic, lang), source in library.topics.items()
                         if lang == language and audience in source.meta.audiences))
-        packets = [{"title": p.title, "id": name} for name, p in sorted(library.packets.items())
+        packets = [{"title": p.title_in(language), "id": name} for name, p in sorted(library.packets.items())
                    if audience in p.audiences and all((t, language) in library.topics for t in p.topics)]
         if items:
             sections.append({"audience": audience.value, "items": [{"title": t, "id": i} for t, i in items],

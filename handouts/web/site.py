@@ -26,7 +26,7 @@ from ..choices import PageSize
 from ..errors import Diagnostic, UsageError
 from ..model import Clinic, Job, Library
 from ..writer import inside, write_atomic
-from .pages import Link, index_sections, language_name, online_page, render, topic_languages, words
+from .pages import Link, index_sections, language_name, online_page, render, words
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def site_jobs(library: Library, languages: Sequence[str], page_size: PageSize) -
             for audience in preset.audiences:
                 served = tuple(t for t in preset.topics if audience in library.topics[(t, language)].meta.audiences)
                 if served:
-                    jobs.append(Job(served, audience, language, page_size, packet=name, packet_title=preset.title))
+                    jobs.append(Job(served, audience, language, page_size, packet=name, packet_title=preset.title_in(language)))
     return jobs
 
 
@@ -61,11 +61,11 @@ def copy_links(library: Library, job: Job, up: str) -> tuple[list[Link], list[Li
     copies = [Link(said["pdf"], f"{name}.pdf"), Link(said["large_print_pdf"], f"{name}-large-print.pdf"),
               Link(said["all_handouts"], f"{up}{job.language}/")]
     others = []
-    if not job.packet:
-        for language in topic_languages(library, job.topics[0], job.audience):
-            if language != job.language:
-                others.append(Link(language_name(library, language),
-                                   f"{up}{language}/{job.audience.value}/{job.topics[0]}/", language))
+    where = f"packets/{job.packet}" if job.packet else job.topics[0]
+    for language in library.languages():
+        if language != job.language and all((t, language) in library.topics for t in job.topics):
+            others.append(Link(language_name(library, language),
+                               f"{up}{language}/{job.audience.value}/{where}/", language))
     return copies, others
 
 
