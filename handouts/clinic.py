@@ -25,8 +25,28 @@ FIELDS = (*TEXT_FIELDS, "logo", "accent_colour", "default_language", "default_pa
 # Settings that say who the clinic is: a profile still holding init's example values is refused.
 IDENTITY_FIELDS = ("name", "department", "address", "phone", "email", "website", "base_url")
 MIN_ACCENT_CONTRAST = 4.5
-MAX_TEXT = 300  # characters in one text setting
-MAX_BASE_URL = 200  # leaves room for /<lang>/<audience>/<topic> in a QR code that scans from paper
+# The most characters each setting may hold. Every shipped handout is checked within its page
+# limits under a profile that fills them all (`worst_case`), so no valid profile can push a
+# handout past its pages. Real NHS names fit: "Great North Children's Hospital, Newcastle upon
+# Tyne Hospitals NHS Foundation Trust" is 84 characters.
+MAX_LENGTH = {"name": 100, "department": 80, "address": 120, "phone": 40, "email": 80, "website": 100,
+              "feedback": 120, "alternative_formats": 120, "base_url": 100, "emergency_number": 20}
+MAX_BASE_URL = MAX_LENGTH["base_url"]  # leaves room for /<lang>/<audience>/<topic> in a QR code
+WORST_CASE_WORDS = {  # realistic words, repeated to each setting's limit
+    "name": "Great North Children's Hospital, Newcastle upon Tyne Hospitals NHS Foundation Trust",
+    "department": "Department of Paediatric Dermatology, Allergy and Clinical Immunology",
+    "address": "Great North Children's Hospital, Royal Victoria Infirmary, Queen Victoria Road, "
+               "Newcastle upon Tyne, Tyne and Wear NE1 4LP, United Kingdom",
+    "phone": "+44 (0)191 233 6161 extension 25012",
+    "email": "nuth.paediatric.dermatology.secretaries@newcastle-hospitals.nhs.uk",
+    "website": "https://www.newcastle-hospitals.nhs.uk/services/childrens-services/paediatric-dermatology",
+    "feedback": "Tell us what you think of this leaflet: ask the team for a feedback card, or contact the "
+                "Patient Advice and Liaison Service (PALS).",
+    "alternative_formats": "This leaflet is available in large print, Braille, audio and other languages: "
+                           "please ask a member of the team.",
+    "base_url": "https://www.newcastle-hospitals.nhs.uk/services/childrens-services/dermatology/leaflets",
+    "emergency_number": "999",
+}
 MIN_TOKEN_LENGTH = 16  # the front desk's access token (`handouts serve --host` beyond this computer)
 
 EXAMPLE = '''\
@@ -196,9 +216,10 @@ def read_clinic(path: Path) -> Clinic:
             collector.error(span(key), "clinic.control-character",
                             f"'{key}' holds a control character (U+{ord(bad.group()):04X}), which cannot be "
                             "printed; remove it")
-        elif isinstance(value, str) and len(value) > MAX_TEXT:
+        elif isinstance(value, str) and key != "base_url" and len(value.strip()) > MAX_LENGTH[key]:
             collector.error(span(key), "clinic.too-long",
-                            f"'{key}' is {len(value)} characters; keep it under {MAX_TEXT}")
+                            f"'{key}' is {len(value.strip())} characters; handouts print at most "
+                            f"{MAX_LENGTH[key]} here, so shorten it")
     raw_url = data.get("base_url", "")
     base_url = raw_url.rstrip("/") if isinstance(raw_url, str) else ""
     if base_url and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", base_url):
@@ -228,6 +249,19 @@ def read_clinic(path: Path) -> Clinic:
         approvals_path=str(path.parent / data.get("approvals", "approvals.toml")),
         token=token if isinstance(token, str) else "",
     )
+
+
+def worst_case(logo: bytes) -> Clinic:
+    """A profile with every setting as long as a profile may make it, and `logo`."""
+    def filled(key: str) -> str:
+        words = WORST_CASE_WORDS[key]
+        if key not in ("name", "department", "address", "feedback", "alternative_formats"):
+            return words[:MAX_LENGTH[key]]  # a number or an address is as long as a real one, not longer
+        text = " ".join([words] * (MAX_LENGTH[key] // len(words) + 1))[:MAX_LENGTH[key] + 1]
+        return text.rsplit(" ", 1)[0] if len(text) > MAX_LENGTH[key] else text
+
+    fields: dict[str, Any] = {key: filled(key) for key in TEXT_FIELDS if key != "base_url"}
+    return Clinic(**fields, base_url=WORST_CASE_WORDS["base_url"][:MAX_LENGTH["base_url"]], logo=logo)
 
 
 def glyph_problems(clinic: Clinic | None, missing_glyphs) -> list:

@@ -37,6 +37,12 @@ def shipped_dir(name: str) -> Path:
     return installed if installed.is_dir() else package.parent / name
 
 
+def is_shipped(path: str) -> bool:
+    """Whether a file (as shown in messages) is one of the handouts shipped with the package."""
+    shipped = display_path(shipped_dir("content"))
+    return path == shipped or path.startswith(shipped.rstrip("/") + "/")
+
+
 # --- YAML with line numbers ------------------------------------------------
 
 

@@ -317,7 +317,8 @@ class Clinic:
 
     @property
     def contact_lines(self) -> list[str]:
-        return [line for line in (self.department, self.address, self.phone, self.email, self.website) if line]
+        """How to reach the clinic (its name and department head every page already)."""
+        return [line for line in (self.address, self.phone, self.email, self.website) if line]
 
 
 # --- composed document ----------------------------------------------------

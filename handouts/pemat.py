@@ -18,13 +18,35 @@ MET, NOT_MET, NA, REVIEWER = "met", "not met", "n/a", "reviewer"
 
 GENERIC_HEADINGS = {"introduction", "background", "overview", "information", "more information",
                     "details", "other", "miscellaneous", "notes", "section"}
-PASSIVE = re.compile(
-    r"\b(?:am|is|are|was|were|be|been|being|get|gets|got)\s+(?:\w+ly\s+)?"
-    r"(?:\w+ed|known|shown|given|taken|seen|done|made|found|written|told|grown|born|eaten|"
-    r"drawn|chosen|kept|left|put|set|cut|bought|brought|held|meant|sold|thought)\b", re.I)
-HARD_NUMBERS = re.compile(r"\b\d+\.\d+\b|\b(?:OR|RR|HR|CI|SMD|SCORAD)\b|\d\s*[x×]\s*\d|[=<>≤≥±]")
-SECTION_WORDS = 180  # a "short section" holds at most this many words
+HARD_NUMBERS = re.compile(r"\b\d+[.,]\d+\b|\b(?:OR|RR|HR|CI|IC|SMD|SCORAD)\b|\d\s*[x×]\s*\d|[=<>≤≥±]")
 MAX_PASSIVE_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How a language reads for the items judged from words."""
+
+    passive: re.Pattern  # a sentence in the passive voice
+    to_the_reader: re.Pattern  # words that address the reader directly
+    section_words: int  # a "short section" holds at most this many words
+
+
+WORDING = {
+    "en": Wording(
+        re.compile(r"\b(?:am|is|are|was|were|be|been|being|get|gets|got)\s+(?:\w+ly\s+)?"
+                   r"(?:\w+ed|known|shown|given|taken|seen|done|made|found|written|told|grown|born|eaten|"
+                   r"drawn|chosen|kept|left|put|set|cut|bought|brought|held|meant|sold|thought)\b", re.I),
+        re.compile(r"\byou(?:r)?\b", re.I), 180),
+    # French and Spanish say the same in about a fifth more words, so a short section may too
+    "fr": Wording(
+        re.compile(r"\b(?:est|sont|était|étaient|été|sera|seront|soit|soient|être)\s+(?:\w+ment\s+)?"
+                   r"\w+(?:é|ée|és|ées|is|ise|ises|it|ite|its|ites|us|ue|ues|uit|uite|ert|erte|ts|tes)\b", re.I),
+        re.compile(r"\b(?:vous|votre|vos)\b", re.I), 216),
+    "es": Wording(
+        re.compile(r"\b(?:es|son|fue|fueron|era|eran|será|serán|sido|ser|sea|sean)\s+(?:\w+mente\s+)?"
+                   r"\w+(?:ado|ada|ados|adas|ido|ida|idos|idas|cho|cha|chos|chas|to|ta|tos|tas)\b", re.I),
+        re.compile(r"\b(?:usted|ustedes|su|sus)\b", re.I), 216),
+}
 
 
 @dataclass(frozen=True)
@@ -63,14 +85,15 @@ def assess(document: Document, patient: bool) -> list[Item]:
     reading = tuple(b for b in blocks if not is_furniture(b))
     text = " ".join(text_units(reading))
     said = sentences(text_units(reading))
-    passive = sum(1 for s in said if PASSIVE.search(s))
+    wording = WORDING.get(document.info.language, WORDING["en"])
+    passive = sum(1 for s in said if wording.passive.search(s))
     top = next((b for b in reading if not isinstance(b, Heading)), None)
 
     def item(id_, scale, wording, ok, why="") -> Item:
         return Item(id_, scale, wording, ok if isinstance(ok, str) else (MET if ok else NOT_MET), why)
 
     long_sections = [s for s in _sections(blocks)
-                     if len(" ".join(text_units(tuple(s))).split()) > SECTION_WORDS]
+                     if len(" ".join(text_units(tuple(s))).split()) > wording.section_words]
     generic = [plain_text(h.inlines) for h in headings
                if plain_text(h.inlines).strip(" ?").lower() in GENERIC_HEADINGS]
     ordered = [b for b in lists if b.kind is ListKind.ORDERED]
@@ -88,7 +111,7 @@ def assess(document: Document, patient: bool) -> list[Item]:
         item("U7", "understandability", "The material does not expect the user to do calculations",
              not HARD_NUMBERS.search(text) if patient else NA),
         item("U8", "understandability", "The material breaks information into short sections",
-             not long_sections, f"{len(long_sections)} sections over {SECTION_WORDS} words"),
+             not long_sections, f"{len(long_sections)} sections over {wording.section_words} words"),
         item("U9", "understandability", "The sections have informative headers",
              len(headings) >= 2 and not generic, ", ".join(generic)),
         item("U10", "understandability", "The material presents information in a logical sequence", REVIEWER),
@@ -102,7 +125,7 @@ def assess(document: Document, patient: bool) -> list[Item]:
         item("A20", "actionability", "The material clearly identifies at least one action the user can take",
              bool(ordered) or bool(lists)),
         item("A21", "actionability", "The material addresses the user directly when describing actions",
-             bool(re.search(r"\byou(r)?\b", text, re.I))),
+             bool(wording.to_the_reader.search(text))),
         item("A22", "actionability", "The material breaks down any action into manageable, explicit steps",
              any(len(b.items) >= 2 for b in ordered)),
         item("A23", "actionability", "The material provides a tangible tool (checklist, plan, diary)",

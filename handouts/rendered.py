@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .theme_schema import ThemeSource
 
 # styles whose text may be smaller than body text: references, fine print, page furniture
-SMALL_PRINT_STYLES = frozenset({"reference", "fine.print", "small.title", "header", "footer"})
+SMALL_PRINT_STYLES = frozenset({"reference", "fine.print", "small.title", "header", "footer", "online.address"})
 
 
 @dataclass(frozen=True, slots=True)

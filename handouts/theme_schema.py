@@ -127,6 +127,7 @@ class Page:
     margin: float  # mm
     header_height: float  # mm
     footer_height: float  # mm
+    keep_boxes_whole: bool = False  # a box that fits on a page is never split (large print)
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,7 @@ class Tables:
 class Masthead:
     logo_height: float  # mm
     logo_width: float  # mm
-    qr_size: float  # mm
+    qr_size: float  # mm, the code itself; its quiet zone is added around it
 
 
 @dataclass(frozen=True, eq=False)
@@ -219,6 +220,7 @@ def _number(minimum: float, strict: bool, maximum: float = float("inf")) -> Chec
 MARGIN, BAND, LENGTH = _number(0, True, 40), _number(0, False, 40), _number(0, True, 60)
 # Points: a letter-sized line fits, and a table cell or box keeps room for its text.
 SIZE, SPACE, PADDING = _number(0, True, 72), _number(0, False, 72), _number(0, False, 20)
+QR_SIZE = _number(20, False, 60)  # mm, the code without its quiet zone: under 20 mm phones misread it
 
 
 def _text(value: Any) -> tuple[Any, str | None]:
@@ -261,11 +263,11 @@ def _font_file(value: Any) -> tuple[Any, str | None]:
 COLOR_REF, NULLABLE_COLOR, STYLE_REF = "colour", "colour or null", "style"  # checked once all is read
 
 SECTIONS: dict[str, dict[str, Check | str]] = {
-    "page": {"margin": MARGIN, "header_height": BAND, "footer_height": BAND},
+    "page": {"margin": MARGIN, "header_height": BAND, "footer_height": BAND, "keep_boxes_whole": _flag},
     "fonts": {face: _font_file for face in FACES},
     "lists": {"indent": LENGTH, "checkbox": LENGTH, "bullet": _text},
     "tables": {"grid": COLOR_REF, "blank_row_height": SIZE, "padding": PADDING, "writing_row_height": LENGTH},
-    "masthead": {"logo_height": LENGTH, "logo_width": LENGTH, "qr_size": LENGTH},
+    "masthead": {"logo_height": LENGTH, "logo_width": LENGTH, "qr_size": QR_SIZE},
 }
 STYLE_FIELDS: dict[str, Check | str] = {
     "parent": STYLE_REF, "font": _choice(*FACES), "size": SIZE, "leading": _number(0, True, 100),
@@ -283,7 +285,7 @@ TOP_LEVEL = (*SECTIONS, *NAMED)
 REQUIRED_COLORS = ("ink", "muted", "accent", "rule", "table.header")
 REQUIRED_STYLES = ("body", "heading.1", "heading.2", "heading.3", "heading.4", "list.marker",
                    "table.cell", "table.header", "reference", "contents.1", "header", "footer",
-                   "citation", "masthead.url")
+                   "citation", "online.address")
 REQUIRED_BOXES = ("note",)
 HINTS = {"large_print": "large print is now the overlay theme.large-print.yaml beside theme.yaml"}
 

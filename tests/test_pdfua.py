@@ -18,7 +18,7 @@ from handouts.compose import compose, compose_catalogue
 from handouts.html import render_html
 from handouts.library import load_library
 from handouts.model import Audience, Clinic, Job, PageSize, ReferenceList, RenderOptions
-from handouts.quality import branded_example, check_library
+from handouts.quality import check_library, worst_case_clinic
 from handouts.rendered import renderer
 
 from .conftest import FIXTURE_TODAY
@@ -299,7 +299,7 @@ def test_packet_text_in_structure_order_is_the_web_edition_text(library):
 
 
 def test_logo_and_qr_code_are_figures_with_alt_text(library):
-    clinic = branded_example()
+    clinic = worst_case_clinic()
     document = topic(library, clinic=clinic)
     assert document.online_url
     pdf = open_pdf(render(library, document))
@@ -336,7 +336,7 @@ def failed_rules(data: bytes) -> list[str]:
 @pytest.mark.parametrize(("page_size", "large_print", "branded"), [
     (PageSize.A4, False, False), (PageSize.LETTER, False, True), (PageSize.A4, True, True)])
 def test_topics_tools_and_packets_pass_pdf_ua_1(library, page_size, large_print, branded):
-    clinic = branded_example() if branded else None
+    clinic = worst_case_clinic() if branded else None
     jobs = plan(library, BuildRequest(audiences=(Audience.ADULTS,), include_preset_packets=True,
                                       page_size=page_size, large_print=large_print))
     for job, document in zip(jobs, compose_all(library, jobs, clinic)):
@@ -345,7 +345,7 @@ def test_topics_tools_and_packets_pass_pdf_ua_1(library, page_size, large_print,
 
 @pytest.mark.parametrize("page_size", [PageSize.A4, PageSize.LETTER])
 def test_catalogue_passes_pdf_ua_1(library, page_size):
-    assert failed_rules(render(library, compose_catalogue(library, "en", branded_example()), page_size)) == []
+    assert failed_rules(render(library, compose_catalogue(library, "en", worst_case_clinic()), page_size)) == []
 
 
 def test_check_fails_naming_the_handout_and_the_rule(library, monkeypatch):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from handouts.model import Paragraph, Strong, Text
 from handouts.errors import SourceSpan
+from handouts.model import Paragraph, Strong, Text
 from handouts.typography import NBSP, typeset
 
 SPAN = SourceSpan("content/x/fr.md", 3)

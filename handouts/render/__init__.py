@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 PAGE_SIZES = {PageSize.A4: A4, PageSize.LETTER: LETTER}
 FURNITURE_STYLES = ("header", "footer")
+FOOTER_GAP = 8  # points between the text and the footer's rule
 
 
 def _canvas_class(theme: Theme, document: Document, options: RenderOptions,
@@ -107,9 +108,7 @@ def _draw_page_furniture(canvas: Canvas, document: Document, theme: Theme) -> No
     canvas.setFillColor(footer.textColor)
     canvas.setFont(footer.fontName, footer.fontSize)
     before, _, after = info.page_label.partition("{pages}")
-    widest = canvas.stringWidth(info.page_label.format(page=999, pages=999), footer.fontName, footer.fontSize)
-    footer_text = Paragraph(xml_escape(info.footer_text), footer)  # wraps rather than run into the page label
-    _, footer_height = footer_text.wrapOn(canvas, width - 2 * margin - widest - footer.fontSize, margin)
+    footer_text, footer_height, widest = _footer(info, theme, width)
     footer_text.drawOn(canvas, margin, margin)
     baseline = margin + footer.leading - footer.fontSize  # the footer's last line
     rule_y = margin + footer_height + 2
@@ -126,6 +125,15 @@ def _draw_page_furniture(canvas: Canvas, document: Document, theme: Theme) -> No
         count_width = canvas.stringWidth("999", footer.fontName, footer.fontSize)
         canvas.drawString(x + count_width, baseline, after)
     canvas.restoreState()
+
+
+def _footer(info, theme: Theme, page_width: float) -> tuple[Paragraph, float, float]:
+    """The footer's text, wrapped beside the widest "Page X of Y": (paragraph, height, label width)."""
+    footer = theme.style("footer")
+    widest = pdfmetrics.stringWidth(info.page_label.format(page=999, pages=999), footer.fontName, footer.fontSize)
+    text = Paragraph(xml_escape(info.footer_text), footer)  # wraps rather than run into the page label
+    _, height = text.wrap(page_width - 2 * theme.margin - widest - footer.fontSize, theme.margin)
+    return text, height, widest
 
 
 def _draw_header_lines(canvas: Canvas, text: str, style, width: float, x: float, baseline: float) -> None:
@@ -190,8 +198,10 @@ def render(document: Document, theme_data: ThemeSource, options: RenderOptions =
     page_width, page_height = PAGE_SIZES[options.page_size]
     margin = theme.margin
     frame_width = page_width - 2 * margin
-    frame = Frame(margin, margin + theme.footer_height, frame_width,
-                  page_height - 2 * margin - theme.header_height - theme.footer_height,
+    # the footer takes the lines it needs (one, mostly), and the text the rest of the page
+    footer_height = max(theme.footer_height, _footer(document.info, theme, page_width)[1] + FOOTER_GAP)
+    frame = Frame(margin, margin + footer_height, frame_width,
+                  page_height - 2 * margin - theme.header_height - footer_height,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     renderer = Renderer(document, theme, frame_width)
     status = renderer.tags.add("P") if document.info.status_line else None  # read before the content

@@ -13,7 +13,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Spacer, TableStyle
+from reportlab.platypus import Flowable, ImageAndFlowables, KeepTogether, Spacer, TableStyle
 from reportlab.platypus import Image as RLImage
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Paragraph as RLParagraph
@@ -59,6 +59,8 @@ def attribute(text: str) -> str:
 
 
 PAGE_COUNT_FORM = "handoutsPageCount"
+BOX_GAP = 8  # points after a box or a table
+BOX_PADDING = 7  # points inside a box with a background or a bar
 NO_PADDING = [(side, (0, 0), (-1, -1), 0)
               for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")]
 
@@ -165,6 +167,8 @@ class Renderer:
         self.contents_ids = {id(heading) for heading in self.contents_headings}
         self._indented: dict[tuple[str, float, bool], ParagraphStyle] = {}
         self.heading_level = 0  # of the last heading, so a box's title is a heading one level below it
+        self.online_copy_box = _last_fine_print(self.document.blocks)  # where the QR code goes
+        self.beside_logo = _audience_after_masthead(self.document) if self.document.logo else None
 
     def style(self, name: str, indent: float = 0, tight: bool = False) -> ParagraphStyle:
         """A theme style, moved right by `indent` points for list items (`tight`: no space
@@ -299,8 +303,10 @@ class Renderer:
     def callout(self, block: Callout, width, body_style, indent):
         """A box of one row per block, so a long box splits between blocks and its
         title always travels with the first of them."""
+        if block is self.beside_logo:
+            return []  # drawn beside the logo
         box = self.theme.box(block.kind)
-        padding = 8 if box.background or box.bar else 0
+        padding = BOX_PADDING if box.background or box.bar else 0
         inner = width - 2 * padding - box.bar_width
         content: list[Flowable] = []
         # a box is a section whose title is its heading (as on the web page); an audience line is a paragraph
@@ -311,8 +317,13 @@ class Renderer:
                 content.append(tag(title, self.tags.add(f"H{level}" if block.kind != "audience" else "P")))
             content.extend(self.flowables(block.blocks, inner, body_style=box.body.name))
         trim_trailing_space(content)
+        if block is self.online_copy_box and self.document.online_url:
+            content = self.online_copy(content, inner)
         if not content:
             return []
+        if not (box.background or box.bar):  # nothing to draw around it: let it flow, and split anywhere
+            before = [Spacer(1, box.space_before)] if box.space_before else []
+            return [*before, *content, Spacer(1, BOX_GAP)]
         rows = _box_rows(content)
         commands: list[tuple] = [
             ("LEFTPADDING", (0, 0), (-1, -1), padding + box.bar_width),
@@ -325,7 +336,8 @@ class Renderer:
         if box.bar and box.bar_width:
             commands.append(("LINEBEFORE", (0, 0), (0, -1), box.bar_width, box.bar))
         before = [Spacer(1, box.space_before)] if box.space_before else []
-        return [*before, self.grid(rows, [width], commands, split_in_row=False), Spacer(1, 10)]
+        grid = self.grid(rows, [width], commands, split_in_row=False)
+        return [*before, KeepTogether([grid]) if self.theme.keep_boxes_whole else grid, Spacer(1, BOX_GAP)]
 
     def table(self, block: Table, width, body_style, indent):
         theme = self.theme
@@ -354,7 +366,7 @@ class Renderer:
             ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
             ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
         ], repeat_rows=1)
-        return [table, Spacer(1, 10)]
+        return [table, Spacer(1, BOX_GAP)]
 
     def _blank_cell(self, height: float) -> Spacer:
         """A cell left blank to write in: an empty TD, so its row stays whole for a listener."""
@@ -383,27 +395,32 @@ class Renderer:
         return out
 
     def masthead(self, block: Masthead, width, body_style, indent):
-        """The clinic's logo on the left; the QR code to the online copy on the right."""
+        """The clinic's logo, at the top of the first page (the QR code is in the fine print)."""
         document, theme = self.document, self.theme
-        if not document.logo and not document.online_url:
+        if not document.logo:
             return []
-        logo = ([tag(_logo(document.logo, theme.logo_width, theme.logo_height),
-                     self.tags.add("Figure", alt=document.info.author))] if document.logo else [])
-        if not document.online_url:
-            return [*logo, Spacer(1, 6)]
-        qr_width = theme.qr_size + 6
-        text_width = (width - qr_width) * 0.7
-        style = self.style("masthead.url")
+        logo = tag(_logo(document.logo, theme.logo_width, theme.logo_height),
+                   self.tags.add("Figure", alt=document.info.author))
+        if self.beside_logo is None:
+            return [logo, Spacer(1, 6)]
+        label = self.beside_logo  # the reader it is for, on the same line: the page keeps its room
+        style = self.style(self.theme.box("audience").title.name)
+        words = tag(TaggedParagraph(self.markup(label.title, label.span), style), self.tags.add("P"))
+        return [self.grid([[logo, words]], [theme.logo_width + 6, width - theme.logo_width - 6],
+                          [*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]), Spacer(1, 8)]
+
+    def online_copy(self, content: list[Flowable], width: float) -> list[Flowable]:
+        """The fine print with the address of the online copy first and its QR code beside it;
+        the text flows down the side of the code and on below it."""
+        document, theme = self.document, self.theme
+        style = self.style("online.address")
+        qr_code = QrCode(document.online_url, theme.qr_size)
         lines = [document.info.online_label,
-                 *_break_at_slashes(document.online_url, style.fontName, style.fontSize, text_width - 6)]
+                 *_address_lines(document.online_url, style.fontName, style.fontSize, width - qr_code.size - 6)]
         address = tag(TaggedParagraph("<br/>".join(map(xml_escape, lines)), style), self.tags.add("P"))
-        qr_code = tag(QrCode(document.online_url, theme.qr_size),
-                      self.tags.add("Figure", alt=f"QR code: online copy at {document.online_url}"))
-        table = self.grid(
-            [[logo, address, qr_code]],
-            [width - qr_width - text_width, text_width, qr_width],
-            [*NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("RIGHTPADDING", (1, 0), (1, 0), 6)])
-        return [table, Spacer(1, 6)]
+        tag(qr_code, self.tags.add("Figure", alt=f"QR code: online copy at {document.online_url}"))
+        return [ImageAndFlowables(qr_code, [address, *content], imageLeftPadding=6, imageRightPadding=0,
+                                  imageBottomPadding=0)]
 
     def contents(self, block: Contents, width, body_style, indent):
         """Each title after the contents, with its page number, in one layout pass."""
@@ -434,6 +451,20 @@ HANDLERS: dict[type, Callable] = {
     Contents: Renderer.contents,
     Masthead: Renderer.masthead,
 }
+
+
+def _audience_after_masthead(document: Document) -> Callout | None:
+    """The audience line right after the masthead, which fits beside the logo."""
+    for before, after in itertools.pairwise(document.blocks):
+        if isinstance(before, Masthead) and isinstance(after, Callout) and after.kind == "audience" \
+                and not after.blocks:
+            return after
+    return None
+
+
+def _last_fine_print(blocks: tuple[Block, ...]) -> Callout | None:
+    boxes = [block for block in blocks if isinstance(block, Callout) and block.kind == "fine-print"]
+    return boxes[-1] if boxes else None
 
 
 def _contents_headings(blocks: tuple[Block, ...]) -> list[Heading]:
@@ -468,10 +499,11 @@ def _logo(data: bytes, max_width: float, max_height: float) -> Flowable:
     return image
 
 
-def _break_at_slashes(url: str, font: str, size: float, width: float) -> list[str]:
-    """Lines of a URL broken after a '/', so a reader can copy it by hand."""
+def _address_lines(url: str, font: str, size: float, width: float) -> list[str]:
+    """Lines of an address broken after '/', '.', '-', '?', '&' or '=', so a reader can copy it
+    by hand (a line breaks inside a piece only when the piece alone is too wide)."""
     lines = [""]
-    for piece in re.findall(r"[^/]*/+|[^/]+$", url):
+    for piece in re.findall(r"[^/.?&=-]*[/.?&=-]+|[^/.?&=-]+$", url):
         if lines[-1] and stringWidth(lines[-1] + piece, font, size) > width:
             lines.append("")
         lines[-1] += piece
@@ -493,20 +525,27 @@ def _qr_modules(url: str) -> tuple[tuple[bool, ...], ...]:
 
 
 class QrCode(Marked, Flowable):
-    """A QR code drawn as one filled path, with its quiet zone inside `size`."""
+    """A QR code drawn as one filled path: the code `symbol` wide, and around it the quiet
+    zone the QR standard asks for (nothing else is drawn there)."""
 
-    def __init__(self, url: str, size: float):
+    def __init__(self, url: str, symbol: float):
         super().__init__()
         self.modules = _qr_modules(url)
-        self.size = size
+        self.module = symbol / len(self.modules)
+        self.size = symbol + 2 * QUIET_ZONE * self.module
         self.hAlign = "RIGHT"
 
     def wrap(self, available_width, available_height):
         return self.size, self.size
 
+    def _restrictSize(self, available_width, available_height):
+        return self.size, self.size  # never shrunk: a smaller code does not scan from paper
+
+    def _unRestrictSize(self):
+        pass
+
     def draw(self):
-        count = len(self.modules)
-        module = self.size / (count + 2 * QUIET_ZONE)
+        module = self.module
         path = self.canv.beginPath()
         for row_index, row in enumerate(self.modules):
             y = self.size - (row_index + QUIET_ZONE + 1) * module

@@ -48,7 +48,8 @@ class Theme:
     font_names: dict[str, str]
     logo_height: float
     logo_width: float
-    qr_size: float
+    qr_size: float  # the code itself, without its quiet zone
+    keep_boxes_whole: bool = False
 
     def style(self, name: str) -> ParagraphStyle:
         return self.styles[name]
@@ -120,4 +121,5 @@ def _build_theme(resolved: ResolvedTheme) -> Theme:
         writing_row_height=tables.writing_row_height * mm,
         table_padding=tables.padding, font_names=fonts,
         logo_height=masthead.logo_height * mm, logo_width=masthead.logo_width * mm, qr_size=masthead.qr_size * mm,
+        keep_boxes_whole=page.keep_boxes_whole,
     )
