@@ -50,6 +50,7 @@ from .model import (
     Translation,
     plain_text,
 )
+from .rendered import build_date
 from .template_files import TemplateLoader
 from .tree import citations, merge_text, select, select_inlines, split_parts
 from .typography import typeset, typeset_text
@@ -325,7 +326,8 @@ def compose(library: Library, job: Job, clinic: Clinic | None = None) -> Documen
                "clinic": clinic_view(publisher, strings), "page_size": job.page_size.value,
                "large_print": job.large_print}
     if job.packet:
-        context.update(packet={"name": job.packet, "title": job.packet_title}, topics=views)
+        context.update(packet={"name": job.packet, "title": job.packet_title}, topics=views,
+                       printed_on=format_date(build_date(), strings))
         name = "packet.md.j2"
     else:
         context.update(topic=views[0])
@@ -368,7 +370,7 @@ def _info(job: Job, topics: Sequence[TopicSource], strings: dict[str, Any],
     if job.packet:
         title = job.packet_title
         subject = ", ".join(words_for(t.title, job.audience) for t in topics)
-        footer = strings["packet_footer"].format(name=job.packet)
+        footer = strings["packet_footer"].format(name=job.packet_title)
     else:
         meta = topics[0].meta
         title = words_for(topics[0].title, job.audience)

@@ -506,6 +506,7 @@ PLACEHOLDERS: dict[tuple[str, ...], frozenset[str]] = {
     ("translation",): frozenset({"version", "translator", "date"}),
     ("translation_reviewed",): frozenset({"reviewer", "date"}),
     ("printed_on",): frozenset({"date"}),
+    ("packet_version",): frozenset({"version", "last_reviewed", "next_review_due"}),
     ("catalogue", "footer"): frozenset({"count"}),
 }
 
