@@ -177,14 +177,22 @@ def _with_status(document: Document, status_line: str) -> Document:
     return dataclasses.replace(document, info=dataclasses.replace(document.info, status_line=status_line))
 
 
+def _with_blank_label(document: Document, library: Library) -> Document:
+    """The words a screen reader says for a write-in blank of the web edition (strings `web: blank`)."""
+    from .web.pages import words  # noqa: PLC0415
+
+    label = words(library, document.info.language).get("blank", "")
+    return dataclasses.replace(document, info=dataclasses.replace(document.info, blank_label=label))
+
+
 def compose_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = None,
                 status_lines: Sequence[str] = ()) -> list[Document]:
     """Compose every job, collecting every problem before failing once."""
     collector, documents = Collector(), []
     for index, job in enumerate(jobs):
         try:
-            documents.append(_with_status(compose(library, job, clinic),
-                                          status_lines[index] if status_lines else ""))
+            documents.append(_with_blank_label(_with_status(compose(library, job, clinic),
+                                                            status_lines[index] if status_lines else ""), library))
         except UsageError:
             raise
         except Exception as error:
