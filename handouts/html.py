@@ -118,8 +118,8 @@ def _text_rules(theme: ResolvedTheme) -> list[str]:
         f"h1 {{ {_font(theme, 'heading.1')} }}",
         f"h2 {{ {_font(theme, 'heading.2')} }}",
         f"h3, h4, h5, h6 {{ {_font(theme, 'heading.3')} }}",
-        f"p {{ margin: 0 0 {body.space_after:g}pt; }} ul, ol {{ margin: 0 0 {body.space_after:g}pt; "
-        f"padding-left: {theme.lists.indent:g}mm; }} li {{ margin: 0 0 {body.space_after / 2:g}pt; }}",
+        f"p {{ margin: 0 0 {body.space_after:g}pt; }} ul, ol {{ margin: 0 0 4pt; "  # items tight, as in the PDF
+        f"padding-left: {theme.lists.indent:g}mm; }} li {{ margin: 0; }}",
         f"header p {{ {_font(theme, 'header')} margin: 0; }} header {{ border-bottom: 1px solid "
         f"{_color(theme, 'rule')}; padding-bottom: 2pt; margin-bottom: 6pt; }}",
         f"footer {{ border-top: 1px solid {_color(theme, 'rule')}; margin-top: 6pt; }} "
