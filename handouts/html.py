@@ -192,7 +192,6 @@ def _print_rules(theme: ResolvedTheme, page_size: PageSize) -> list[str]:
         "@media print {",
         "  body { max-width: none; margin: 0; padding: 0; }",
         "  .page-break { break-after: page; }",
-        "  .screen-only { display: none; }",
         "  .table { overflow: visible; }",
         "  a { text-decoration: none; }",
         "}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from html.parser import HTMLParser
+from itertools import pairwise
 
 from .conftest import pdfs_under
 
@@ -105,7 +106,7 @@ def test_heading_levels_go_down_one_at_a_time_in_topics_and_packets(cli, content
     for path in sorted(out.rglob("*.html")):
         levels = headings(Page(path.read_text(encoding="utf-8")))
         assert levels[0] == 1 and levels.count(1) == 1, path  # one h1: the title, or a packet's cover
-        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), (path, levels)
+        assert all(b <= a + 1 for a, b in pairwise(levels)), (path, levels)
 
 
 def test_blanks_are_lines_with_words_even_in_a_heading(cli, content, tmp_path):
