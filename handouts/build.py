@@ -170,15 +170,10 @@ def check_glyphs(library: Library, jobs: Sequence[Job], clinic: Clinic | None) -
     collector.raise_if_errors()
 
 
-def _with_status(document: Document, status_line: str, library: Library) -> Document:
-    """The status line for every page, and the words a screen reader says for a write-in blank of
-    the web edition (strings `web: blank`)."""
-    from .web.pages import words  # noqa: PLC0415
-
-    info = document.info
-    if status_line:
-        info = dataclasses.replace(info, status_line=typeset_text(status_line, info.language))
-    info = dataclasses.replace(info, blank_label=words(library, info.language).get("blank", ""))
+def _with_status(document: Document, status_line: str) -> Document:
+    if not status_line:
+        return document
+    info = dataclasses.replace(document.info, status_line=typeset_text(status_line, document.info.language))
     return dataclasses.replace(document, info=info)
 
 
@@ -189,7 +184,7 @@ def compose_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = N
     for index, job in enumerate(jobs):
         try:
             documents.append(_with_status(compose(library, job, clinic),
-                                          status_lines[index] if status_lines else "", library))
+                                          status_lines[index] if status_lines else ""))
         except UsageError:
             raise
         except Exception as error:
@@ -380,7 +375,7 @@ def _make_one(shared: _Shared, index: int) -> tuple[Outputs | None, list]:
     """In a worker: compose and render one job; composition problems come back as data."""
     try:
         document = _with_status(compose(shared.library, shared.jobs[index], shared.clinic),
-                                shared.status_lines[index] if shared.status_lines else "", shared.library)
+                                shared.status_lines[index] if shared.status_lines else "")
     except UsageError:
         raise
     except Exception as error:

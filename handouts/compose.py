@@ -387,7 +387,7 @@ def _info(job: Job, topics: Sequence[TopicSource], strings: dict[str, Any],
         footer_text=typeset_text(literal(footer), job.language),
         kind="packet" if job.packet else topics[0].meta.kind,
         page_label=strings["page_of"], keywords=("eczema", "atopic dermatitis", job.audience.value),
-        online_label=strings["online_copy"])
+        online_label=strings["online_copy"], blank_label=strings.get("web", {}).get("blank", ""))
 
 
 def compose_catalogue(library: Library, language: str, clinic: Clinic | None = None) -> Document:
