@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .rendered import PRINTER_EDGE as MIN_EDGE
 
-TOLERANCE = 0.75  # points: glyph boxes of italic or bold letters lean a little past their advance
+TOLERANCE = 2.0  # points: the ink of a large bold J or an italic f leans a little past its origin
 
 
 @dataclass(frozen=True, slots=True)
