@@ -253,7 +253,12 @@ class _Placer:
 # --- what templates see -------------------------------------------------------
 
 
-def format_date(date: dt.date, strings: dict[str, Any]) -> str:
+def format_date(date: dt.date, strings: dict[str, Any], short: bool = False) -> str:
+    """A date in the language's words; `short`: in figures where the language has a short form
+    (`date_format_short`, for the footer), else in words."""
+    if short and strings.get("date_format_short"):
+        return strings["date_format_short"].format(day=f"{date.day:02d}", month=f"{date.month:02d}",
+                                                   year=date.year)
     month = strings["months"][date.month - 1]
     return strings["date_format"].format(day=date.day, month=month, year=date.year)
 
@@ -377,8 +382,8 @@ def _info(job: Job, topics: Sequence[TopicSource], strings: dict[str, Any],
         subject = words_for(topics[0].main_message, job.audience)
         footer = strings["footer"].format(
             id=meta.id, version=meta.version,
-            last_reviewed=format_date(meta.last_reviewed, strings),
-            next_review_due=format_date(meta.next_review_due, strings))
+            last_reviewed=format_date(meta.last_reviewed, strings, short=True),
+            next_review_due=format_date(meta.next_review_due, strings, short=True))
     if job.large_print:
         footer = f"{footer} · {strings['large_print']}"
     return DocumentInfo(
