@@ -48,6 +48,7 @@ from .model import (
     Text,
     TopicSource,
     Translation,
+    Verbatim,
     plain_text,
 )
 from .rendered import build_date
@@ -100,7 +101,13 @@ def literal(value: object) -> str:
 def _finalize(context: jinja2.runtime.Context, value: Any) -> str:
     if isinstance(value, (Blocks, Words)):
         return context["_values"].marker(value)
+    if isinstance(value, ProfileText):
+        return context["_values"].marker(ProfileText(literal(value)))
     return context["_values"].marker(literal(value))
+
+
+class ProfileText(str):
+    """A value from the clinic's profile, which prints as typed (see `Verbatim`)."""
 
 
 @cache
@@ -238,7 +245,7 @@ class _Placer:
             out.append(Text(text[position:match.start()]))
             value = self.values[int(match.group(1))]
             if isinstance(value, str):
-                out.append(Text(value))
+                out.append(Verbatim(value) if isinstance(value, ProfileText) else Text(value))
             elif isinstance(value, Words):
                 out.extend(value.inlines)
             else:
@@ -310,13 +317,15 @@ def template_for(topic: TopicSource) -> str:
 
 def clinic_view(clinic: Clinic, strings: dict[str, Any]) -> dict[str, Any]:
     return {
+        "contact": ProfileText(" · ".join(clinic.contact_lines)),
         "name": clinic.name, "department": clinic.department, "address": clinic.address,
         "phone": clinic.phone, "email": clinic.email, "website": clinic.website,
         "contact_lines": clinic.contact_lines,
         "emergency": (strings["emergency"].format(number=clinic.emergency_number)
                       if clinic.emergency_number else strings["emergency_no_profile"]),
-        "feedback": clinic.feedback or strings["feedback"],
-        "alternative_formats": clinic.alternative_formats or strings["alternative_formats"],
+        "feedback": ProfileText(clinic.feedback) if clinic.feedback else strings["feedback"],
+        "alternative_formats": (ProfileText(clinic.alternative_formats) if clinic.alternative_formats
+                                else strings["alternative_formats"]),
     }
 
 

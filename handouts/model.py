@@ -27,6 +27,11 @@ class Text:
 
 
 @dataclass(frozen=True, slots=True)
+class Verbatim(Text):
+    """Text from a clinic's profile: printed exactly as typed, in no language's typography."""
+
+
+@dataclass(frozen=True, slots=True)
 class Strong:
     children: tuple[Inline, ...]
 

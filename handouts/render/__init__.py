@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 PAGE_SIZES = {PageSize.A4: A4, PageSize.LETTER: LETTER}
 FURNITURE_STYLES = ("header", "footer")
-FOOTER_GAP = 8  # points between the text and the footer's rule
+FOOTER_GAP = 6  # points between the text and the footer's rule
 STATUS_GAP = 3  # points between the footer and the status line
 MOST_PAGES = 99  # "Page 99 of 99" is the widest page label the footer leaves room for
 
