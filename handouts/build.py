@@ -173,8 +173,8 @@ def check_glyphs(library: Library, jobs: Sequence[Job], clinic: Clinic | None) -
 def _with_status(document: Document, status_line: str) -> Document:
     if not status_line:
         return document
-    status_line = typeset_text(status_line, document.info.language)
-    return dataclasses.replace(document, info=dataclasses.replace(document.info, status_line=status_line))
+    info = dataclasses.replace(document.info, status_line=typeset_text(status_line, document.info.language))
+    return dataclasses.replace(document, info=info)
 
 
 def compose_all(library: Library, jobs: Sequence[Job], clinic: Clinic | None = None,

@@ -782,18 +782,17 @@ def _print_report(report) -> None:
     from rich.markup import escape  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
 
+    from .quality import reading_summary  # noqa: PLC0415
+
     colours = {"pass": "green", "aim": "yellow", "fail": "red"}
-    table = Table("topic", "audience", "lang", "words", "grade", "SMOG", "ease", "PEMAT U/A",
-                  "pages A4/Letter", "review", "status", "notes", title="handouts check")
+    table = Table("topic", "audience", "lang", "words", "reading level", "PEMAT U/A",
+                  "pages A4/Letter", "large print min", "review", "status", "notes", title="handouts check")
     for v in report.variants:
-        r = v.readability
-        ease = {"fr": r.kandel_moles, "es": r.fernandez_huerta}.get(v.language, r.reading_ease)
         pemat = "/".join(f"{v.pemat_scores[k]}%" if v.pemat_scores.get(k) is not None else "-"
                          for k in ("understandability", "actionability")) if v.pemat_scores else "-"
-        table.add_row(v.topic, v.audience, v.language, str(v.words),
-                      str(r.flesch_kincaid) if v.language == "en" else "-",
-                      str(r.smog) if v.language == "en" else "-", str(ease), pemat,
+        table.add_row(v.topic, v.audience, v.language, str(v.words), escape(reading_summary(v)), pemat,
                       "/".join(str(v.pages.get(size, "-")) for size in ("a4", "letter")),
+                      f"{v.smallest_large_print:g} pt" if v.smallest_large_print else "-",
                       escape(str(v.review.get("status", "-"))), f"[{colours[v.status]}]{v.status}[/]",
                       escape("; ".join(v.notes)))
     Console(width=200).print(table)

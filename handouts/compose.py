@@ -48,8 +48,10 @@ from .model import (
     Text,
     TopicSource,
     Translation,
+    Verbatim,
     plain_text,
 )
+from .rendered import build_date
 from .template_files import TemplateLoader
 from .tree import citations, merge_text, select, select_inlines, split_parts
 from .typography import typeset, typeset_text
@@ -99,7 +101,13 @@ def literal(value: object) -> str:
 def _finalize(context: jinja2.runtime.Context, value: Any) -> str:
     if isinstance(value, (Blocks, Words)):
         return context["_values"].marker(value)
+    if isinstance(value, ProfileText):
+        return context["_values"].marker(ProfileText(literal(value)))
     return context["_values"].marker(literal(value))
+
+
+class ProfileText(str):
+    """A value from the clinic's profile, which prints as typed (see `Verbatim`)."""
 
 
 @cache
@@ -237,7 +245,7 @@ class _Placer:
             out.append(Text(text[position:match.start()]))
             value = self.values[int(match.group(1))]
             if isinstance(value, str):
-                out.append(Text(value))
+                out.append(Verbatim(value) if isinstance(value, ProfileText) else Text(value))
             elif isinstance(value, Words):
                 out.extend(value.inlines)
             else:
@@ -252,7 +260,12 @@ class _Placer:
 # --- what templates see -------------------------------------------------------
 
 
-def format_date(date: dt.date, strings: dict[str, Any]) -> str:
+def format_date(date: dt.date, strings: dict[str, Any], short: bool = False) -> str:
+    """A date in the language's words; `short`: in figures where the language has a short form
+    (`date_format_short`, for the footer), else in words."""
+    if short and strings.get("date_format_short"):
+        return strings["date_format_short"].format(day=f"{date.day:02d}", month=f"{date.month:02d}",
+                                                   year=date.year)
     month = strings["months"][date.month - 1]
     return strings["date_format"].format(day=date.day, month=month, year=date.year)
 
@@ -304,13 +317,15 @@ def template_for(topic: TopicSource) -> str:
 
 def clinic_view(clinic: Clinic, strings: dict[str, Any]) -> dict[str, Any]:
     return {
+        "contact": ProfileText(" · ".join(clinic.contact_lines)),
         "name": clinic.name, "department": clinic.department, "address": clinic.address,
         "phone": clinic.phone, "email": clinic.email, "website": clinic.website,
         "contact_lines": clinic.contact_lines,
         "emergency": (strings["emergency"].format(number=clinic.emergency_number)
                       if clinic.emergency_number else strings["emergency_no_profile"]),
-        "feedback": clinic.feedback or strings["feedback"],
-        "alternative_formats": clinic.alternative_formats or strings["alternative_formats"],
+        "feedback": ProfileText(clinic.feedback) if clinic.feedback else strings["feedback"],
+        "alternative_formats": (ProfileText(clinic.alternative_formats) if clinic.alternative_formats
+                                else strings["alternative_formats"]),
     }
 
 
@@ -325,7 +340,8 @@ def compose(library: Library, job: Job, clinic: Clinic | None = None) -> Documen
                "clinic": clinic_view(publisher, strings), "page_size": job.page_size.value,
                "large_print": job.large_print}
     if job.packet:
-        context.update(packet={"name": job.packet, "title": job.packet_title}, topics=views)
+        context.update(packet={"name": job.packet, "title": job.packet_title}, topics=views,
+                       printed_on=format_date(build_date(), strings))
         name = "packet.md.j2"
     else:
         context.update(topic=views[0])
@@ -368,15 +384,15 @@ def _info(job: Job, topics: Sequence[TopicSource], strings: dict[str, Any],
     if job.packet:
         title = job.packet_title
         subject = ", ".join(words_for(t.title, job.audience) for t in topics)
-        footer = strings["packet_footer"].format(name=job.packet)
+        footer = strings["packet_footer"].format(name=job.packet_title)
     else:
         meta = topics[0].meta
         title = words_for(topics[0].title, job.audience)
         subject = words_for(topics[0].main_message, job.audience)
         footer = strings["footer"].format(
             id=meta.id, version=meta.version,
-            last_reviewed=format_date(meta.last_reviewed, strings),
-            next_review_due=format_date(meta.next_review_due, strings))
+            last_reviewed=format_date(meta.last_reviewed, strings, short=True),
+            next_review_due=format_date(meta.next_review_due, strings, short=True))
     if job.large_print:
         footer = f"{footer} · {strings['large_print']}"
     return DocumentInfo(
@@ -385,7 +401,7 @@ def _info(job: Job, topics: Sequence[TopicSource], strings: dict[str, Any],
         footer_text=typeset_text(literal(footer), job.language),
         kind="packet" if job.packet else topics[0].meta.kind,
         page_label=strings["page_of"], keywords=("eczema", "atopic dermatitis", job.audience.value),
-        online_label=strings["online_copy"])
+        online_label=strings["online_copy"], blank_label=strings.get("web", {}).get("blank", ""))
 
 
 def compose_catalogue(library: Library, language: str, clinic: Clinic | None = None) -> Document:

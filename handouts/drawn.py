@@ -12,8 +12,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-TOLERANCE = 0.75  # points: glyph boxes of italic or bold letters lean a little past their advance
-MIN_EDGE = 17.0  # points (6 mm): office printers leave this much of every edge unprinted
+from .rendered import PRINTER_EDGE as MIN_EDGE
+
+TOLERANCE = 2.0  # points: the ink of a large bold J or an italic f leans a little past its origin
 
 
 @dataclass(frozen=True, slots=True)

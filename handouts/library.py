@@ -493,6 +493,8 @@ def read_strings(content_dirs: Sequence[Path], collector: Collector) -> dict[str
 # strings that are filled in with str.format: their name -> the names they may use
 PLACEHOLDERS: dict[tuple[str, ...], frozenset[str]] = {
     ("date_format",): frozenset({"day", "month", "year"}),
+    ("date_format_short",): frozenset({"day", "month", "year"}),
+    ("translation_unreviewed",): frozenset({"version", "date"}),
     ("page_of",): frozenset({"page", "pages"}),
     ("footer",): frozenset({"id", "version", "last_reviewed", "next_review_due"}),
     ("packet_footer",): frozenset({"name"}),
@@ -506,6 +508,7 @@ PLACEHOLDERS: dict[tuple[str, ...], frozenset[str]] = {
     ("translation",): frozenset({"version", "translator", "date"}),
     ("translation_reviewed",): frozenset({"reviewer", "date"}),
     ("printed_on",): frozenset({"date"}),
+    ("packet_version",): frozenset({"version", "last_reviewed", "next_review_due"}),
     ("catalogue", "footer"): frozenset({"count"}),
 }
 

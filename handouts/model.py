@@ -27,6 +27,11 @@ class Text:
 
 
 @dataclass(frozen=True, slots=True)
+class Verbatim(Text):
+    """Text from a clinic's profile: printed exactly as typed, in no language's typography."""
+
+
+@dataclass(frozen=True, slots=True)
 class Strong:
     children: tuple[Inline, ...]
 
@@ -339,6 +344,7 @@ class DocumentInfo:
     online_label: str = ""  # e.g. "Read this online:"
     status_line: str = ""  # approval or review status, printed on every page
     kind: str = "topic"  # topic, tool, diary (a tool of one page per week), packet or catalogue
+    blank_label: str = ""  # what the web edition says for a write-in blank, e.g. "space to write"
 
 
 @dataclass(frozen=True, slots=True)

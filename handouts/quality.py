@@ -39,8 +39,13 @@ READING_LIMITS: dict[str, dict[str, tuple[float, float, bool]]] = {
     "fr": {"kandel_moles": (60, 70, True)},
     "es": {"fernandez_huerta": (60, 70, True), "inflesz": (55, 65, True)},
 }
+MEASURE_NAMES = {"flesch_kincaid": "FK grade", "smog": "SMOG", "reading_ease": "Flesch",
+                 "kandel_moles": "Kandel-Moles (indicative)", "fernandez_huerta": "Fernández-Huerta",
+                 "inflesz": "INFLESZ"}
 PEMAT_LIMITS = {"understandability": (70, 90), "actionability": (70, 80)}
 MAX_PAGES = {"topic": 2, "tool": 1, "diary": 3}  # a diary: a page of instructions, then a page a week
+# Large print (18 pt body, nothing under 16 pt, boxes kept whole) holds about a third of a page at 14 pt
+LARGE_PRINT_MAX_PAGES = {kind: 3 * pages for kind, pages in MAX_PAGES.items()}
 MIN_BODY_SIZE = 12.0
 MIN_LARGE_PRINT_SIZE = 16.0
 MIN_CONTRAST = 4.5
@@ -74,6 +79,15 @@ class VariantReport:
         self.notes.append(note)
         if self.status == "pass":
             self.status = "aim"
+
+
+def reading_summary(variant: VariantReport) -> str:
+    """The language's reading-level measures of a variant, e.g. 'FK grade 4.6 · SMOG 8.1 · Flesch 77.2'."""
+    scores = variant.readability
+    if scores is None:
+        return "-"
+    measures = READING_LIMITS.get(variant.language, {"reading_ease": (0, 0, True)})
+    return " · ".join(f"{MEASURE_NAMES[name]} {getattr(scores, name)}" for name in measures)
 
 
 @dataclass
@@ -283,60 +297,61 @@ def worst_case_clinic() -> Clinic:
     return worst_case(logo.getvalue())
 
 
-PRINTS = (PageSize.A4, PageSize.LETTER)  # each variant is drawn once per paper size
+# each variant is drawn on both paper sizes, and in large print on A4
+PRINTS = ((PageSize.A4, False), (PageSize.LETTER, False), (PageSize.A4, True))
 
 
 def _print(variant: VariantReport, library: Library, topic: TopicSource, audience: Audience,
            clinic: Clinic, collector: Collector) -> None:
-    """Pages, text sizes, fonts and paper, from the facts recorded while drawing.
-
-    Large print draws the same styles at the sizes of the large-print theme, so its
-    smallest character is read from the styles the A4 copy drew, at those sizes."""
-    from .render.theme import build_theme  # noqa: PLC0415
-
-    render = renderer("pdf")
-    limit = MAX_PAGES.get(topic.meta.kind, 2)
-    span = topic.meta.span
-    for size in PRINTS:
-        job = Job((topic.meta.id,), audience, variant.language, size)
+    """Pages, text sizes, fonts, margins and paper, from what was drawn: the handout on each
+    paper size, and its large-print copy on A4."""
+    for size, large_print in PRINTS:
+        job = Job((topic.meta.id,), audience, variant.language, size, large_print=large_print)
         try:
-            rendered = render(compose(library, job, clinic), library.theme, job.render_options(clinic.accent))
+            rendered = renderer("pdf")(compose(library, job, clinic), library.theme,
+                                       job.render_options(clinic.accent))
         except HandoutsError as error:
             variant.fail()
             collector.extend(error.diagnostics)
             return
-        facts = rendered.facts
-        assert facts is not None
-        variant.printed.append((span, f"{audience.value}: the PDF on {size.value}", rendered.data))
-        if facts.smallest_body_text < MIN_BODY_SIZE:
+        copy = f"{size.value}{' large print' if large_print else ''}"
+        variant.printed.append((topic.meta.span, f"{audience.value}: the PDF on {copy}", rendered.data))
+        for problem in _print_problems(variant, topic, rendered, library, size, large_print):
             variant.fail()
-            collector.error(span, "print.text-size", f"{audience.value}: text at {facts.smallest_body_text:g} pt "
-                            f"on {size.value}; body text must be at least {MIN_BODY_SIZE:g} pt")
-        unembedded = sorted(name for name, embedded in facts.fonts if not embedded)
-        if unembedded:
-            variant.fail()
-            collector.error(span, "print.font", f"{audience.value}: fonts not embedded on {size.value}: "
-                            f"{', '.join(unembedded)}")
+            collector.error(topic.meta.span, problem[0], f"{audience.value}: {problem[1]}")
+
+
+def _print_problems(variant: VariantReport, topic: TopicSource, rendered, library: Library, size: PageSize,
+                    large_print: bool) -> list[tuple[str, str]]:
+    from .render.theme import build_theme  # noqa: PLC0415
+
+    facts = rendered.facts
+    copy = f"{size.value}{' large print' if large_print else ''}"
+    problems = []
+    if large_print:
+        variant.smallest_large_print = facts.smallest_text
+        variant.pages[f"{size.value}-large-print"] = facts.pages
+        if facts.smallest_text < MIN_LARGE_PRINT_SIZE:
+            problems.append(("print.text-size", f"large print has text at {facts.smallest_text:g} pt; every "
+                             f"character must be at least {MIN_LARGE_PRINT_SIZE:g} pt"))
+    else:
         variant.pages[size.value] = facts.pages
-        if facts.pages > limit:
-            variant.fail()
-            fix = ("this is a fault in the shipped handouts, not in your profile: please report it"
-                   if is_shipped(span.path) else "shorten the text")
-            collector.error(span, "print.pages", f"{audience.value}: {facts.pages} pages on {size.value}, "
-                            f"more than the {limit} allowed for a {topic.meta.kind}; {fix}")
-        for problem in drawn.problems(rendered.data, build_theme(library.theme).margin):
-            variant.fail()
-            collector.error(span, "print.layout", f"{audience.value}: on {size.value}, page {problem.page}: "
-                            f"{problem.message}")
-        if size is PageSize.A4:
-            large = build_theme(library.theme, large_print=True)
-            variant.smallest_large_print = min(large.style(name.split("+", 1)[0]).fontSize
-                                               for name, _ in facts.text_sizes)
-            if variant.smallest_large_print < MIN_LARGE_PRINT_SIZE:
-                variant.fail()
-                collector.error(span, "print.text-size",
-                                f"{audience.value}: large print has text at {variant.smallest_large_print:g} pt; "
-                                f"every character must be at least {MIN_LARGE_PRINT_SIZE:g} pt")
+        if facts.smallest_body_text < MIN_BODY_SIZE:
+            problems.append(("print.text-size", f"text at {facts.smallest_body_text:g} pt on {size.value}; "
+                             f"body text must be at least {MIN_BODY_SIZE:g} pt"))
+    unembedded = sorted(name for name, embedded in facts.fonts if not embedded)
+    if unembedded:
+        problems.append(("print.font", f"fonts not embedded on {copy}: {', '.join(unembedded)}"))
+    limit = (LARGE_PRINT_MAX_PAGES if large_print else MAX_PAGES).get(topic.meta.kind, 2)
+    if facts.pages > limit:
+        fix = ("this is a fault in the shipped handouts, not in your profile: please report it"
+               if is_shipped(topic.meta.span.path) else "shorten the text")
+        problems.append(("print.pages", f"{facts.pages} pages on {copy}, more than the {limit} allowed for "
+                         f"a {topic.meta.kind}; {fix}"))
+    margin = build_theme(library.theme, large_print=large_print).margin
+    problems.extend(("print.layout", f"on {copy}, page {problem.page}: {problem.message}")
+                    for problem in drawn.problems(rendered.data, margin))
+    return problems
 
 
 def _check_printed(variant: VariantReport, collector: Collector) -> None:

@@ -10,6 +10,7 @@ ReportLab.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
@@ -58,6 +59,9 @@ RENDERERS: dict[str, tuple[str, str]] = {  # format -> (module, function)
 SUFFIXES = {"pdf": ".pdf", "html": ".html"}
 
 
+PRINTER_EDGE = 17.0  # points (6 mm) at the paper's edge that office printers leave blank
+
+
 def creation_time() -> int:
     """When a file counts as made, in seconds since 1970: SOURCE_DATE_EPOCH when set (the
     reproducible-builds convention), else the start of today (UTC), so that a PDF shows
@@ -70,6 +74,11 @@ def creation_time() -> int:
         return int(given)
     now = int(time.time())
     return now - now % 86400
+
+
+def build_date() -> dt.date:
+    """The day a build counts as made (see `creation_time`)."""
+    return dt.datetime.fromtimestamp(creation_time(), dt.UTC).date()
 
 
 def renderer(name: str) -> Render:

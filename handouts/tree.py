@@ -110,7 +110,7 @@ def merge_text(inlines: Inlines) -> Inlines:
     for inline in inlines:
         if isinstance(inline, Text) and not inline.text:
             continue
-        if isinstance(inline, Text) and merged and isinstance(merged[-1], Text):
+        if isinstance(inline, Text) and merged and type(merged[-1]) is type(inline):
             merged[-1] = Text(merged[-1].text + inline.text)  # type: ignore[union-attr]
         else:
             merged.append(inline)

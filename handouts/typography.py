@@ -4,7 +4,8 @@ French sets a no-break space before `; ? !` and before a `:` that ends a word,
 and inside guillemets; straight or curly double quotes become guillemets. Editors
 type French as they would anywhere ("Pourquoi ?" or "Pourquoi?") and get the
 same line breaks. The no-break space is U+00A0, not the narrower U+202F, which
-the shipped fonts lack. Link words are left alone: they may be an address.
+the shipped fonts lack. Link words are left alone: they may be an address; so is
+text from a clinic's profile (`Verbatim`), which prints as typed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .model import Block, Emphasis, Inline, Inlines, Link, Strong, Text
+from .model import Block, Emphasis, Inline, Inlines, Link, Strong, Text, Verbatim
 from .tree import map_words
 
 NBSP = "\u00a0"
@@ -61,7 +62,10 @@ def typeset_text(text: str, language: str) -> str:
 def _inlines(inlines: Inlines, rule, after_text: bool = False) -> Inlines:
     out: list[Inline] = []
     for inline in inlines:
-        if isinstance(inline, Text):
+        if isinstance(inline, Verbatim):
+            out.append(inline)
+            after_text = bool(inline.text) and not inline.text[-1].isspace()
+        elif isinstance(inline, Text):
             out.append(Text(rule(inline.text, after_text)))
             after_text = bool(inline.text) and not inline.text[-1].isspace()
         elif isinstance(inline, (Strong, Emphasis)):

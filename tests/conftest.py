@@ -103,3 +103,28 @@ def wait_for_port(port: int, tries: int = 200) -> None:
             return
         except OSError:
             time.sleep(0.05)
+
+
+TRANSLATION_RECORD = """translated_from: "{version}"
+translation:
+  method: drafted by the editors; not yet reviewed by a qualified medical translator
+  translator: the editors
+  translated_on: 2026-11-30
+"""
+
+
+def translate(content: Path, topic: str, language: str = "fr") -> Path:
+    """A copy of an English topic as a translation would start: the same text, a header in
+    `language` with its translation record, and the language's strings and rule files."""
+    import re
+
+    for name in ("strings", "forbidden", "glossary"):
+        if (content / f"{name}.en.yaml").exists() and not (content / f"{name}.{language}.yaml").exists():
+            shutil.copy(content / f"{name}.en.yaml", content / f"{name}.{language}.yaml")
+    english = (content / topic / "en.md").read_text(encoding="utf-8")
+    version = re.search(r'^version: "?([^"\n]+)"?$', english, re.M).group(1)
+    head, body = english.split("\n---\n", 1)
+    path = content / topic / f"{language}.md"
+    path.write_text(head.replace("language: en", f"language: {language}") + "\n"
+                    + TRANSLATION_RECORD.format(version=version) + "---\n" + body, encoding="utf-8")
+    return path

@@ -70,16 +70,36 @@ def desk(tmp_path_factory):
         server.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
+def start_chromium(profile: Path):
+    """Debian's Chromium, headless, through Debian's chromedriver, with its own profile folder."""
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in FLAGS:
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.add_argument(f"--user-data-dir={profile}")
     os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager fetch a browser or driver
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     driver.set_page_load_timeout(60)
+    return driver
+
+
+def axe_violations(browser) -> list[str]:
+    """axe-core's violations on the page open in `browser`, one line each (fails under CI without axe)."""
+    if not AXE.is_file() and os.environ.get("CI"):
+        pytest.fail("CI must run the accessibility tests: .ci/run installs axe-core with npm ci")
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed: npm ci --prefix tests/browser (.ci/run does)")
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    return browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map("
+        "  v => v.id + ': ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).join(', '))))"
+        ".catch(e => done(['axe failed: ' + e]));")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
     try:
         yield driver
     finally:
@@ -174,18 +194,8 @@ def test_the_live_preview_follows_a_saved_file_and_shows_errors_as_path_and_line
                                      "/preview?topic=probiotics&audience=adults&lang=en&large_print=1",
                                      "/en/parents/no-such-handout"])
 def test_axe_finds_no_accessibility_violations(desk, browser, address: str) -> None:
-    if not AXE.is_file() and os.environ.get("CI"):
-        pytest.fail("CI must run the accessibility tests: .ci/run installs axe-core with npm ci")
-    if not AXE.is_file():
-        pytest.skip("axe-core is not installed: npm ci --prefix tests/browser (.ci/run does)")
     browser.get(desk["url"] + address)
     if address == "/":  # the desk with a handout chosen, its form and preview showing
         browser.find_element(By.CSS_SELECTOR, 'tr[data-id="probiotics"] button.choose').click()
         WebDriverWait(browser, WAIT).until(lambda b: "Probiotics for eczema" in preview_text(b))
-    browser.execute_script(AXE.read_text(encoding="utf-8"))
-    result = browser.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map("
-        "  v => v.id + ': ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).join(', '))))"
-        ".catch(e => done(['axe failed: ' + e]));")
-    assert result == []
+    assert axe_violations(browser) == []

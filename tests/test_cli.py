@@ -37,6 +37,7 @@ def test_list_json(cli, content):
     mini = next(t for t in listing["topics"] if t["id"] == "mini")
     assert mini == {"id": "mini", "title": "Bathing and eczema", "kind": "topic",
                     "audiences": ["parents", "adults", "clinicians"], "languages": ["en"],
+                    "editions": [{"language": "en", "title": "Bathing and eczema", "version": "2.1"}],
                     "version": "2.1", "last_reviewed": "2026-10-01", "next_review_due": "2027-10-01",
                     "review": "current", "review_detail": "current"}
     assert "starter" in listing["packets"]

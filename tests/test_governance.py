@@ -13,7 +13,7 @@ import pytest
 from handouts.compose import format_date
 from handouts.library import load_library
 
-from .conftest import clinic_profile_text, pdfs_under
+from .conftest import clinic_profile_text, pdfs_under, translate
 
 APPROVER = ("Dr Ada Patel", "Consultant dermatologist")
 CLINIC = "Northgate Skin Clinic"
@@ -95,9 +95,7 @@ def test_rebranding_or_large_print_keeps_the_approval(cli, content, profile, tmp
 
 
 def test_approvals_are_per_audience_and_language(cli, content, profile, tmp_path):
-    french = (content / "mini" / "en.md").read_text().replace("language: en", "language: fr")
-    (content / "mini" / "fr.md").write_text(french)
-    (content / "strings.fr.yaml").write_text((content / "strings.en.yaml").read_text())
+    translate(content, "mini")
     approve(cli, content, profile, "--audience", "parents", "--lang", "en")
     listing = json.loads(cli("approvals", "--json", "--clinic", profile, "--content", content).output)
     states = {(h["topic"], h["audience"], h["language"]): h["approval"] for h in listing["handouts"]}

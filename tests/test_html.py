@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from html.parser import HTMLParser
+from itertools import pairwise
 
 from .conftest import pdfs_under
 
@@ -88,6 +89,64 @@ def test_packet_web_page_has_linked_contents(cli, content, tmp_path):
     out = tmp_path / "out"
     build(cli, content, out, "--packet", "starter", "-a", "parents")
     page = Page((out / "en" / "parents" / "packets" / "starter.html").read_text(encoding="utf-8"))
-    anchors = {a["id"] for a in page.all("h1")}
-    links = [a["href"][1:] for a in page.all("a") if not (a.get("href") or "").startswith("#ref-")]
+    anchors = {a["id"] for a in page.all("h2") if a.get("id")}  # the topics' titles, under the packet's h1
+    links = [a["href"][1:] for a in page.all("a")
+             if (a.get("href") or "").startswith("#") and not a["href"].startswith("#ref-")]
     assert len(links) >= 3 and set(links) <= anchors  # two topics and the references
+
+
+def headings(page: Page) -> list[int]:
+    return [int(tag[1]) for tag, _ in page.tags if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit()]
+
+
+def test_heading_levels_go_down_one_at_a_time_in_topics_and_packets(cli, content, tmp_path):
+    out = tmp_path / "out"
+    build(cli, content, out, "-t", "mini", "-t", "kit", "-a", "parents")
+    build(cli, content, out, "--packet", "starter", "-a", "parents")
+    for path in sorted(out.rglob("*.html")):
+        levels = headings(Page(path.read_text(encoding="utf-8")))
+        assert levels[0] == 1 and levels.count(1) == 1, path  # one h1: the title, or a packet's cover
+        assert all(b <= a + 1 for a, b in pairwise(levels)), (path, levels)
+
+
+def test_blanks_are_lines_with_words_even_in_a_heading(cli, content, tmp_path):
+    topic = content / "mini" / "en.md"
+    topic.write_text(topic.read_text().replace("## What to do", "## What to do on ________\n\nDose: ___ ml"))
+    out = tmp_path / "out"
+    build(cli, content, out, "-t", "mini", "-a", "parents")
+    text = (out / "en" / "parents" / "mini.html").read_text(encoding="utf-8")
+    page = Page(text)
+    assert "___" not in page.words and "_" not in "".join(page.text)
+    assert "What to do on space to write" in page.words and "Dose: space to write ml" in page.words
+    assert '<h2>What to do on <span class="blank blank-medium"><span class="visually-hidden">space to write' in text
+    assert '<span class="blank blank-short">' in text
+
+
+def test_clinic_phone_email_and_website_are_links(cli, content, tmp_path):
+    from .conftest import clinic_profile_text
+
+    profile = tmp_path / "clinic.toml"
+    profile.write_text(clinic_profile_text())
+    out = tmp_path / "out"
+    build(cli, content, out, "-t", "mini", "-a", "adults", "--clinic", profile, "--page-size", "letter")
+    text = (out / "en" / "adults" / "mini.html").read_text(encoding="utf-8")
+    hrefs = {a["href"] for a in Page(text).all("a")}
+    assert {"tel:01134960999", "mailto:skin@northgate.example", "https://northgate.example/skin"} <= hrefs
+    assert "@page { size: letter; margin: 16mm; }" in text
+
+
+def test_pieces_finds_blanks_and_links_and_leaves_other_numbers_alone():
+    from handouts.html import pieces
+
+    def found(text: str) -> list[tuple[str, str]]:
+        return [(kind, target) for kind, _, target in pieces(text) if kind != "text"]
+
+    assert "".join(words for _, words, _ in pieces("Call 0113 496 0999, or x@y.org.")) == "Call 0113 496 0999, or x@y.org."
+    assert found("Call 0113 496 0999, or x@y.org.") == [("phone", "tel:01134960999"), ("email", "mailto:x@y.org")]
+    assert found("+44 (0)113 496 0999 · (555) 010-1234") == [("phone", "tel:+441134960999"),
+                                                              ("phone", "tel:5550101234")]
+    assert found("See https://example.org/a_b?c=1. Or doi:10.1016/S0140-6736(00)04259-8") == [
+        ("url", "https://example.org/a_b?c=1"), ("doi", "https://doi.org/10.1016/S0140-6736(00)04259-8")]
+    assert found("Syst Rev 2018;CD006135. PMID 30480774") == [("pmid", "https://pubmed.ncbi.nlm.nih.gov/30480774/")]
+    assert found("Put ___ on __________ now") == [("blank", ""), ("blank", "")]
+    assert found("Lancet 2001;357:1076-9. 30 November 2026, version 2.0, 2019-2021, call 999, 1 2 3 4") == []

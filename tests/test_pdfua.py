@@ -193,6 +193,9 @@ def web_text(library, document) -> str:
     """The web page's text; the print edition may shorten references a PMID or DOI finds (and says so
     in its ReferenceList block), so those are compared in their printed form."""
     text = WebText(render_html(document, library.theme)).text
+    # a write-in blank is a drawn line with words for a screen reader on the web page, a run of
+    # underscores in print
+    text = re.sub(rf"(?<= ){re.escape(document.info.blank_label)}(?= |$)", "__________", text)
     short = any(isinstance(block, ReferenceList) and block.short for block in document.blocks)
     for reference in document.references if short else ():
         text = text.replace(flat(format_reference(reference)), flat(format_reference(reference, True)))

@@ -11,6 +11,8 @@ import pytest
 from handouts.library import load_library
 from handouts.quality import check_library, contrast
 
+from .conftest import TRANSLATION_RECORD, translate
+
 TODAY = dt.date(2026, 11, 24)
 
 
@@ -85,24 +87,8 @@ def test_warning_against_forbidden_advice_passes(content):
     assert "forbidden.advice" not in {code for code, _ in problems(check(content))}
 
 
-TRANSLATION_RECORD = """translated_from: "{version}"
-translation:
-  method: drafted by the editors; not yet reviewed by a qualified medical translator
-  translator: the editors
-  translated_on: 2026-11-30
-"""
-
-
 def french_copy(content: Path, topic: str = "mini") -> str:
-    """The English topic as a French file would start: same text, French header, translation record."""
-    for name in ("strings", "forbidden", "glossary"):
-        if (content / f"{name}.en.yaml").exists():
-            shutil.copy(content / f"{name}.en.yaml", content / f"{name}.fr.yaml")
-    english = (content / topic / "en.md").read_text()
-    version = re.search(r'^version: "?([^"\n]+)"?$', english, re.M).group(1)
-    head, body = english.split("\n---\n", 1)
-    return head.replace("language: en", "language: fr") + "\n" + TRANSLATION_RECORD.format(version=version) \
-        + "---\n" + body
+    return translate(content, topic).read_text()
 
 
 def test_missing_french_section(content):
@@ -189,7 +175,6 @@ def test_check_command_json(cli, content):
 
 def test_a_language_without_a_reading_measure_fails_the_check(cli, tmp_path):
     """A patient handout in a language the check cannot measure is not passed silently."""
-    import shutil
 
     from handouts.library import shipped_dir
 

@@ -4,7 +4,6 @@ import errno
 import json
 import multiprocessing
 import os
-import shutil
 from pathlib import Path
 
 import pypdf
@@ -12,7 +11,7 @@ import pytest
 
 from handouts import writer
 
-from .conftest import files_under, pdf_text, pdfs_under
+from .conftest import files_under, pdf_text, pdfs_under, translate
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -41,9 +40,7 @@ def test_names_cannot_escape_the_output_folder(cli, content, tmp_path, args, mes
 
 
 def test_topic_without_the_asked_language(cli, content, tmp_path):
-    shutil.copy(content / "strings.en.yaml", content / "strings.fr.yaml")
-    french = (content / "kit" / "en.md").read_text().replace("language: en", "language: fr")
-    (content / "kit" / "fr.md").write_text(french)
+    translate(content, "kit")
     out = tmp_path / "out"
     result = cli("build", "--content", content, "-o", out, "-t", "mini", "-l", "fr")
     assert_one_clear_failure(result, 2, "topic 'mini' has no fr.md", out)

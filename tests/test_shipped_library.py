@@ -99,7 +99,7 @@ def test_every_patient_handout_names_its_references_and_review(default_build, to
         text = _flat(pdf_text(pdf))
         assert topic.meta.title in text
         assert "References" in text and re.search(r"\b1\.\s+\w", text.split("References")[-1])
-        assert f"version {topic.meta.version}" in text
+        assert f"v{topic.meta.version}" in text  # the footer: "diet · v2.0 · checked ..."
         assert re.search(r"Page 1 of \d", text)
         assert all(embedded for _, embedded in pdf_fonts(pdf))
 

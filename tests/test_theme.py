@@ -189,5 +189,7 @@ def test_the_web_stylesheet_reads_the_resolved_theme(content, tmp_path):
     accent = stylesheet(source.resolve(accent="#5a2d82"))
     assert "h2 { font-size: 19pt;" in plain and ".citation { color: #333333; }" in plain
     assert "body { font-family" in large and "font-size: 18pt; line-height: 1.50;" in large
-    assert "footer, .references, .box-fine-print { font-size: 16pt;" in large
-    assert "h1 { font-size: 24pt; line-height: 1.21; color: #5a2d82;" in accent
+    assert "footer p { font-size: 16pt;" in large and ".references { font-size: 16pt;" in large
+    assert ".box-fine-print { background: transparent; padding: 0; border-left: 0pt solid transparent; " \
+        "margin-top: 6pt; font-size: 16pt;" in large
+    assert "h1 { font-size: 24pt; line-height: 1.21; font-weight: bold; color: #5a2d82;" in accent

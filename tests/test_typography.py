@@ -41,3 +41,10 @@ def test_other_languages_are_unchanged():
     blocks = (Paragraph((Text("¿Por qué? Note: yes!"),), SPAN),)
     assert typeset(blocks, "es") == blocks
     assert typeset(blocks, "en") == blocks
+
+
+def test_a_clinics_own_words_print_as_typed():
+    from handouts.model import Verbatim
+
+    typed = Verbatim("To give feedback: ask at reception!")
+    assert set_fr(Text("Contact "), typed) == (Text("Contact "), typed)

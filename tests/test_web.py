@@ -312,24 +312,22 @@ def test_every_handout_has_its_folder_with_both_pdfs(site: Path) -> None:
 
 
 def test_language_versions_link_to_each_other(tmp_path: Path) -> None:
-    """Only English exists today; a French copy of a topic is linked both ways."""
+    """Each online copy links to the same handout in the other languages, both ways, packets too."""
     from handouts.library import load_library
     from handouts.model import Audience, Job
     from handouts.web.site import copy_links
 
     library = load_library()
-    french = library.topics[("probiotics", "en")]
-    import dataclasses
-
-    fr = dataclasses.replace(french, meta=dataclasses.replace(french.meta, language="fr"))
-    library = dataclasses.replace(library, topics={**library.topics, ("probiotics", "fr"): fr})
     _, others = copy_links(library, Job(("probiotics",), Audience.PARENTS, "en"), "../../../")
-    assert [(o.lang, o.href) for o in others] == [("fr", "../../../fr/parents/probiotics/")]
-    _, others = copy_links(library, Job(("probiotics",), Audience.PARENTS, "fr"), "../../../")
-    assert [(o.lang, o.href) for o in others] == [("en", "../../../en/parents/probiotics/")]
-
-
-# --- a clinic's profile: approvals shown, and enforced when giving ----------------------
+    assert [(o.lang, o.href) for o in others] == [("es", "../../../es/parents/probiotics/"),
+                                                  ("fr", "../../../fr/parents/probiotics/")]
+    _, back = copy_links(library, Job(("probiotics",), Audience.PARENTS, "fr"), "../../../")
+    assert [(o.lang, o.href) for o in back] == [("en", "../../../en/parents/probiotics/"),
+                                                ("es", "../../../es/parents/probiotics/")]
+    preset = library.packets["new-diagnosis-parents"]
+    packet = Job(preset.topics, Audience.PARENTS, "es", packet="new-diagnosis-parents")
+    _, packets = copy_links(library, packet, "../../../../")
+    assert ("fr", "../../../../fr/parents/packets/new-diagnosis-parents/") in [(o.lang, o.href) for o in packets]
 
 
 def row_of(page: str, topic: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from reportlab.lib.pagesizes import A4, LETTER
@@ -21,7 +22,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from .. import __version__
 from ..errors import Diagnostic, RenderError, SourceSpan
 from ..model import Document, PageSize, RenderOptions
-from ..rendered import PageFacts, Rendered, creation_time
+from ..rendered import PRINTER_EDGE, PageFacts, Rendered, creation_time
 from .blocks import PAGE_COUNT_FORM, HeadingParagraph, Renderer, trim_trailing_space, xml_escape
 from .tagging import TaggingCanvas, artifact, recorder_of, write_structure
 from .theme import Theme, build_theme
@@ -31,7 +32,9 @@ if TYPE_CHECKING:
 
 PAGE_SIZES = {PageSize.A4: A4, PageSize.LETTER: LETTER}
 FURNITURE_STYLES = ("header", "footer")
-FOOTER_GAP = 8  # points between the text and the footer's rule
+FOOTER_GAP = 6  # points between the text and the footer's rule
+STATUS_GAP = 3  # points between the footer and the status line
+MOST_PAGES = 99  # "Page 99 of 99" is the widest page label the footer leaves room for
 
 
 def _canvas_class(theme: Theme, document: Document, options: RenderOptions,
@@ -78,22 +81,73 @@ def _timestamp(seconds: int) -> TimeStamp:
     return stamp
 
 
-def _draw_furniture(canvas: Canvas, document: Document, theme: Theme, status: int | None = None) -> None:
+@dataclass(frozen=True)
+class Furniture:
+    """What is drawn on every page around the text, measured once per document: the clinic's
+    name (top), the footer, and the status line (approval, review). The header's first line
+    sits in the top margin and more lines come downwards; the status line goes under the
+    footer in the bottom margin when it fits there above the edge printers cannot print,
+    else inside the footer band. Nothing shrinks: large print stays large."""
+
+    header_lines: tuple[str, ...]
+    footer: Paragraph
+    footer_height: float
+    label_width: float  # of the widest "Page X of Y"
+    status: Paragraph | None
+    status_height: float
+    status_below: bool  # in the bottom margin (else above the footer's base line)
+
+    def band_above_text(self, theme: Theme) -> float:
+        return theme.header_height + (len(self.header_lines) - 1) * _header_leading(theme)
+
+    def band_below_text(self, theme: Theme) -> float:
+        inside = 0 if self.status is None or self.status_below else self.status_height + STATUS_GAP
+        return max(theme.footer_height, self.footer_height + FOOTER_GAP + inside)
+
+
+def measure_furniture(document: Document, theme: Theme, page_width: float) -> Furniture:
+    from reportlab.lib.styles import ParagraphStyle  # noqa: PLC0415
+    from reportlab.lib.utils import simpleSplit  # noqa: PLC0415
+
+    info, margin, width = document.info, theme.margin, page_width - 2 * theme.margin
+    header, footer = theme.style("header"), theme.style("footer")
+    lines = simpleSplit(info.header_text, header.fontName, header.fontSize, width) or [""]
+    label_width = pdfmetrics.stringWidth(info.page_label.format(page=MOST_PAGES, pages=MOST_PAGES), footer.fontName,
+                                         footer.fontSize)
+    footer_text = Paragraph(xml_escape(info.footer_text), footer)  # wraps rather than run into the page label
+    _, footer_height = footer_text.wrap(width - label_width - footer.fontSize, margin)
+    status, status_height = None, 0.0
+    if info.status_line:
+        style = ParagraphStyle("status", parent=footer, fontName=theme.font_names["bold"],
+                               textColor=theme.colors["ink"])
+        status = Paragraph(xml_escape(info.status_line), style)
+        _, status_height = status.wrap(width, margin)
+    below = status_height <= margin - STATUS_GAP - PRINTER_EDGE
+    return Furniture(tuple(lines), footer_text, footer_height, label_width, status, status_height, below)
+
+
+def _header_leading(theme: Theme) -> float:
+    return theme.style("header").fontSize * 1.2
+
+
+def _draw_furniture(canvas: Canvas, document: Document, theme: Theme, furniture: Furniture,
+                    status: int | None = None) -> None:
     """Header (publisher) and footer (id, version, review date, page X of Y) on every page.
 
     For a screen reader they are artifacts, except the status line on the first page: it is
     the `status` structure element, read first (as on the web page)."""
     with artifact(canvas, pagination=True):
-        _draw_page_furniture(canvas, document, theme)
-    if document.info.status_line:
-        width, _ = canvas._pagesize
+        _draw_page_furniture(canvas, document, theme, furniture)
+    if furniture.status is not None:
         tags = recorder_of(canvas)
         with (tags.marked(canvas, status) if tags is not None and status is not None and canvas.getPageNumber() == 1
               else artifact(canvas, pagination=True)):
-            _draw_status_line(canvas, document.info.status_line, theme, width, theme.margin)
+            margin = theme.margin
+            y = margin - STATUS_GAP - furniture.status_height if furniture.status_below else margin
+            furniture.status.drawOn(canvas, margin, y)
 
 
-def _draw_page_furniture(canvas: Canvas, document: Document, theme: Theme) -> None:
+def _draw_page_furniture(canvas: Canvas, document: Document, theme: Theme, furniture: Furniture) -> None:
     info = document.info
     width, height = canvas._pagesize
     margin = theme.margin
@@ -101,23 +155,23 @@ def _draw_page_furniture(canvas: Canvas, document: Document, theme: Theme) -> No
     canvas.saveState()
     canvas.setFillColor(header.textColor)
     canvas.setFont(header.fontName, header.fontSize)
-    lines = _header_lines(info.header_text, theme, width)
-    leading = header.fontSize * 1.2
-    for number, line in enumerate(lines):
+    leading = _header_leading(theme)
+    for number, line in enumerate(furniture.header_lines):
         canvas.drawString(margin, height - margin + 2 - number * leading, line)
-    rule_y = height - margin - 3 - (len(lines) - 1) * leading
+    rule_y = height - margin - 3 - (len(furniture.header_lines) - 1) * leading
     canvas.setStrokeColor(theme.colors["rule"])
     canvas.setLineWidth(0.6)
     canvas.line(margin, rule_y, width - margin, rule_y)
     canvas.setFillColor(footer.textColor)
     canvas.setFont(footer.fontName, footer.fontSize)
-    before, _, after = info.page_label.partition("{pages}")
-    footer_text, footer_height, widest = _footer(info, theme, width)
-    footer_text.drawOn(canvas, margin, margin)
-    baseline = margin + footer.leading - footer.fontSize  # the footer's last line
-    rule_y = margin + footer_height + 2
+    base = margin if furniture.status is None or furniture.status_below \
+        else margin + furniture.status_height + STATUS_GAP
+    furniture.footer.drawOn(canvas, margin, base)
+    baseline = base + footer.leading - footer.fontSize  # the footer's last line
+    rule_y = base + furniture.footer_height + 2
     canvas.line(margin, rule_y, width - margin, rule_y)
-    x = width - margin - widest
+    before, _, after = info.page_label.partition("{pages}")
+    x = width - margin - furniture.label_width
     prefix = before.format(page=canvas.getPageNumber())
     canvas.drawString(x, baseline, prefix)
     x += canvas.stringWidth(prefix, footer.fontName, footer.fontSize)
@@ -126,49 +180,9 @@ def _draw_page_furniture(canvas: Canvas, document: Document, theme: Theme) -> No
     canvas.doForm(PAGE_COUNT_FORM)
     canvas.restoreState()
     if after:
-        count_width = canvas.stringWidth("999", footer.fontName, footer.fontSize)
+        count_width = canvas.stringWidth(str(MOST_PAGES), footer.fontName, footer.fontSize)
         canvas.drawString(x + count_width, baseline, after)
     canvas.restoreState()
-
-
-def _footer(info, theme: Theme, page_width: float) -> tuple[Paragraph, float, float]:
-    """The footer's text, wrapped beside the widest "Page X of Y": (paragraph, height, label width)."""
-    footer = theme.style("footer")
-    widest = pdfmetrics.stringWidth(info.page_label.format(page=999, pages=999), footer.fontName, footer.fontSize)
-    text = Paragraph(xml_escape(info.footer_text), footer)  # wraps rather than run into the page label
-    _, height = text.wrap(page_width - 2 * theme.margin - widest - footer.fontSize, theme.margin)
-    return text, height, widest
-
-
-def _header_lines(text: str, theme: Theme, page_width: float) -> list[str]:
-    """The clinic's name and department, broken into lines that fit the width. The first
-    sits in the top margin; a long trust name takes more lines downwards, never up towards
-    the edge of the paper, where printers cannot print."""
-    from reportlab.lib.utils import simpleSplit  # noqa: PLC0415
-
-    style = theme.style("header")
-    return simpleSplit(text, style.fontName, style.fontSize, page_width - 2 * theme.margin) or [""]
-
-
-def _draw_status_line(canvas: Canvas, text: str, theme: Theme, width: float, margin: float) -> None:
-    """Approval or review status, bold, under the footer in the bottom margin, on every page.
-
-    It wraps to the text width, and shrinks (down to 7 pt) rather than take more
-    than two lines, so it never runs off the page or into the body.
-    """
-    from reportlab.lib.styles import ParagraphStyle  # noqa: PLC0415
-
-    footer = theme.style("footer")
-    size = footer.fontSize
-    while True:
-        style = ParagraphStyle("status", parent=footer, fontName=theme.font_names["bold"], fontSize=size,
-                               leading=size * 1.2, textColor=theme.colors["ink"])
-        status = Paragraph(xml_escape(text), style)
-        _, height = status.wrapOn(canvas, width - 2 * margin, margin)
-        if height <= 2 * style.leading + 0.1 or size <= 7:
-            break
-        size -= 0.5
-    status.drawOn(canvas, margin, margin - 3 - height)
 
 
 class HandoutDocTemplate(BaseDocTemplate):
@@ -201,12 +215,10 @@ def render(document: Document, theme_data: ThemeSource, options: RenderOptions =
     page_width, page_height = PAGE_SIZES[options.page_size]
     margin = theme.margin
     frame_width = page_width - 2 * margin
-    # the footer takes the lines it needs (one, mostly), and the text the rest of the page
-    footer_height = max(theme.footer_height, _footer(document.info, theme, page_width)[1] + FOOTER_GAP)
-    header_lines = len(_header_lines(document.info.header_text, theme, page_width))
-    header_height = theme.header_height + (header_lines - 1) * theme.style("header").fontSize * 1.2
-    frame = Frame(margin, margin + footer_height, frame_width,
-                  page_height - 2 * margin - header_height - footer_height,
+    # header, footer and status take the lines they need, and the text the rest of the page
+    furniture = measure_furniture(document, theme, page_width)
+    below, above = furniture.band_below_text(theme), furniture.band_above_text(theme)
+    frame = Frame(margin, margin + below, frame_width, page_height - 2 * margin - above - below,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     renderer = Renderer(document, theme, frame_width)
     status = renderer.tags.add("P") if document.info.status_line else None  # read before the content
@@ -219,7 +231,7 @@ def render(document: Document, theme_data: ThemeSource, options: RenderOptions =
     info = document.info
 
     def on_page(canvas, _=None):
-        _draw_furniture(canvas, document, theme, status)
+        _draw_furniture(canvas, document, theme, furniture, status)
 
     template = HandoutDocTemplate(
         buffer, pagesize=(page_width, page_height), pageTemplates=[PageTemplate("page", [frame], onPage=on_page)],
