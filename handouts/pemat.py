@@ -79,7 +79,9 @@ def assess(document: Document, patient: bool) -> list[Item]:
     flat = list(walk(blocks))
     callouts = [b for b in flat if isinstance(b, Callout)]
     kinds = {c.kind for c in callouts}
-    headings = [b for b in flat if isinstance(b, Heading) and b.level >= 2]
+    # section headings and box titles (a box's title is its heading, on paper and on the web)
+    headings = [b.inlines for b in flat if isinstance(b, Heading) and b.level >= 2] + \
+        [c.title for c in callouts if c.title and not is_furniture(c)]
     tables = [b for b in flat if isinstance(b, Table)]
     lists = [b for b in flat if isinstance(b, ListBlock)]
     reading = tuple(b for b in blocks if not is_furniture(b))
@@ -94,8 +96,7 @@ def assess(document: Document, patient: bool) -> list[Item]:
 
     long_sections = [s for s in _sections(blocks)
                      if len(" ".join(text_units(tuple(s))).split()) > wording.section_words]
-    generic = [plain_text(h.inlines) for h in headings
-               if plain_text(h.inlines).strip(" ?").lower() in GENERIC_HEADINGS]
+    generic = [plain_text(h) for h in headings if plain_text(h).strip(" ?").lower() in GENERIC_HEADINGS]
     ordered = [b for b in lists if b.kind is ListKind.ORDERED]
     return [
         item("U1", "understandability", "The material makes its purpose completely evident",
