@@ -97,3 +97,26 @@ def test_the_layout_rule_sees_text_off_the_page_and_text_over_text():
     assert any("over other text" in m for m in found)
     assert any("bottom edge" in m for m in found)
     assert not any("Inside the margins" in m for m in found)
+
+
+@pytest.mark.parametrize("large_print", [False, True])
+def test_qr_codes_are_at_least_20_mm_with_their_quiet_zone(large_print):
+    from reportlab.lib.units import mm
+
+    from handouts.render.blocks import QUIET_ZONE, QrCode
+
+    theme = build_theme(LIBRARY.theme, large_print=large_print)
+    code = QrCode("https://www.newcastle-hospitals.nhs.uk/services/childrens-services/dermatology/leaflets"
+                  "/fr/parents/packets/new-diagnosis-parents", theme.qr_size)
+    symbol = code.module * len(code.modules)
+    assert symbol >= 20 * mm - 0.01
+    assert code.wrap(500, 500) == (symbol + 2 * QUIET_ZONE * code.module,) * 2
+
+
+def test_a_theme_cannot_shrink_the_qr_code_below_20_mm(cli, content, tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "theme.yaml").write_text("masthead:\n  qr_size: 15\n", encoding="utf-8")
+    result = cli("build", "--content", content, "--templates", templates, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "theme.yaml:2" in result.output and "qr_size" in result.output
