@@ -128,3 +128,10 @@ def translate(content: Path, topic: str, language: str = "fr") -> Path:
     path.write_text(head.replace("language: en", f"language: {language}") + "\n"
                     + TRANSLATION_RECORD.format(version=version) + "---\n" + body, encoding="utf-8")
     return path
+
+
+def run(*args: object) -> str:
+    """Run a handouts command that must succeed; its output."""
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    return result.output

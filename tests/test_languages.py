@@ -10,22 +10,14 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from typer.testing import CliRunner
 
-from handouts.cli import app
 from handouts.library import load_library
 
-from .conftest import pdf_text, pdfs_under
+from .conftest import pdf_text, pdfs_under, run
 
 LIBRARY = load_library()
 LANGUAGES = ("en", "fr", "es")
 NBSP = "\u00a0"
-
-
-def run(*args: object) -> str:
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 @pytest.fixture(scope="module")

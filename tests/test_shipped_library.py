@@ -14,18 +14,12 @@ from handouts.cli import app
 from handouts.library import load_library
 from handouts.model import Audience
 
-from .conftest import pdf_fonts, pdf_text, pdfs_under
+from .conftest import pdf_fonts, pdf_text, pdfs_under, run
 
 LIBRARY = load_library()
 TOPICS = sorted({topic_id for topic_id, _ in LIBRARY.topics})
 PATIENTS = (Audience.PARENTS, Audience.ADULTS)
 LETTER = (612.0, 792.0)
-
-
-def run(*args) -> str:
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 @pytest.fixture(scope="module")
