@@ -22,14 +22,16 @@ class Failure:
 
 
 def require() -> None:
-    """Stop with the fix when the validator is not installed."""
+    """Stop with the fix when the validator, or PDFium for the layout rule, is not installed."""
     try:
         import page  # noqa: F401, PLC0415
+        import pypdfium2  # noqa: F401, PLC0415
     except ImportError:
         raise UsageError(Diagnostic(
             None, "check.pdfua",
-            "handouts check validates every PDF against PDF/UA-1 with page-validation, which is not "
-            "installed; install it with: pip install 'page-validation>=0.11' (or pip install -e '.[check]')")) from None
+            "handouts check validates every PDF against PDF/UA-1 with page-validation and reads it back "
+            "with pypdfium2, which are not both installed; install them with: "
+            "pip install 'page-validation>=0.11' 'pypdfium2>=4' (or pip install -e '.[check]')")) from None
 
 
 def failures(data: bytes) -> list[Failure]:
