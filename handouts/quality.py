@@ -130,6 +130,7 @@ class Term:
 
 @dataclass(frozen=True)
 class Forbidden:
+    name: str
     pattern: re.Pattern
     reason: str
     span: SourceSpan
@@ -141,6 +142,12 @@ class ForbiddenList:
 
     rules: tuple[Forbidden, ...]
     negation: re.Pattern | None
+
+    def broken_by(self, sentence: str) -> list[Forbidden]:
+        """The rules one sentence breaks: none when it warns against the advice."""
+        if self.negation and self.negation.search(sentence):
+            return []
+        return [rule for rule in self.rules if rule.pattern.search(sentence)]
 
 
 def _rule_file(library: Library, name: str, collector: Collector) -> list[tuple[dict, SourceSpan]]:
@@ -183,7 +190,7 @@ def read_forbidden(library: Library, language: str, collector: Collector) -> For
         if entry["key"] == "negation":
             negation = pattern
         else:
-            rules.append(Forbidden(pattern, str(entry.get("reason", "")), span))
+            rules.append(Forbidden(str(entry["key"]), pattern, str(entry.get("reason", "")), span))
     return ForbiddenList(tuple(rules), negation)
 
 
@@ -240,14 +247,11 @@ def _forbidden(variant: VariantReport, blocks: tuple[Block, ...], forbidden: For
     """Every sentence a reader meets: headings, paragraphs, list items, table cells, box titles."""
     for site in text_sites(blocks):
         for sentence in sentences([plain_text(site.inlines)]):
-            if forbidden.negation and forbidden.negation.search(sentence):
-                continue
-            for rule in forbidden.rules:
-                if rule.pattern.search(sentence):
-                    variant.fail()
-                    collector.error(site.span, "forbidden.advice",
-                                    f"{variant.audience}: reads as forbidden advice ('{sentence.strip()[:80]}'): "
-                                    f"{rule.reason}; remove it or say plainly that it is not advised")
+            for rule in forbidden.broken_by(sentence):
+                variant.fail()
+                collector.error(site.span, "forbidden.advice",
+                                f"{variant.audience}: reads as forbidden advice ('{sentence.strip()[:80]}'): "
+                                f"{rule.reason}; remove it or say plainly that it is not advised")
 
 
 def _pemat(variant: VariantReport, document, collector: Collector, span: SourceSpan) -> None:

@@ -135,3 +135,17 @@ def run(*args: object) -> str:
     result = CliRunner().invoke(app, [str(a) for a in args])
     assert result.exit_code == 0, result.output
     return result.output
+
+
+def forbidden_list(language: str):
+    """The shipped forbidden advice of a language, as `handouts check` reads it."""
+    from handouts.errors import Collector
+    from handouts.library import load_library
+    from handouts.quality import read_forbidden
+
+    return read_forbidden(load_library(), language, Collector())
+
+
+def flagged(forbidden, sentence: str) -> list[str]:
+    """The names of the rules a sentence breaks, as the check reads it (none when it warns)."""
+    return [rule.name for rule in forbidden.broken_by(sentence)]

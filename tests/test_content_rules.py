@@ -37,9 +37,10 @@ PATIENT_HANDOUTS = sorted((topic_id, audience.value)
                           for (topic_id, language), topic in LIBRARY.topics.items() if language == "en"
                           for audience in topic.meta.audiences if audience in PATIENTS)
 
-# A sentence that says no, not, never, don't, avoid, without, "instead of" or "rather than"
-# warns against the advice (the same rule as content/forbidden.en.yaml's `negation`).
-NEGATION = re.compile(r"\b(?:no|not|never|don't|do not|avoid|without|instead of|rather than)\b", re.I)
+# A sentence that says no, not, never, don't, "instead of" or "rather than" (or avoid or
+# without, but not before a food) warns against the advice: content/forbidden.en.yaml's `negation`.
+NEGATION = re.compile(yaml.safe_load((CONTENT / "forbidden.en.yaml").read_text(encoding="utf-8"))
+                      ["negation"]["pattern"], re.I)
 # Advice to cut out a food (an instruction, not a statement such as "Cutting out foods
 # helps a little at best") is allowed only with a professional named in the same sentence.
 CUT_A_FOOD = re.compile(

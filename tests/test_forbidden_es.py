@@ -1,33 +1,23 @@
 """content/forbidden.es.yaml catches forbidden advice written in Spanish, and lets warnings pass.
 
-The same logic as handouts.quality._forbidden: a sentence that matches `negation`
-warns against the advice and passes; otherwise a match of any rule fails it.
+Read as `handouts check` reads it: a sentence that matches `negation` warns against the
+advice and passes; otherwise a match of any rule fails it.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 import yaml
 
-from handouts.readability import sentences
+from .conftest import flagged, forbidden_list
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 ENTRIES = yaml.safe_load((CONTENT / "forbidden.es.yaml").read_text(encoding="utf-8"))
-NEGATION = re.compile(ENTRIES["negation"]["pattern"], re.I)
-RULES = {name: re.compile(entry["pattern"], re.I) for name, entry in ENTRIES.items() if name != "negation"}
+LIST = forbidden_list("es")
+NEGATION = LIST.negation
 
-
-def flagged(text: str) -> list[str]:
-    """Names of the rules that fail some sentence of `text`."""
-    found = []
-    for sentence in sentences([text]):
-        if NEGATION.search(sentence):
-            continue
-        found += [name for name, pattern in RULES.items() if pattern.search(sentence)]
-    return found
 
 
 def test_same_rules_as_english():
@@ -73,7 +63,7 @@ FORBIDDEN = [
 @pytest.mark.parametrize(("sentence", "rule"), FORBIDDEN)
 def test_forbidden_advice_is_caught(sentence, rule):
     assert not NEGATION.search(sentence), "the sentence must not read as a warning"
-    assert rule in flagged(sentence)
+    assert rule in flagged(LIST, sentence)
 
 
 SAFE = [
@@ -108,4 +98,4 @@ SAFE = [
 
 @pytest.mark.parametrize("sentence", SAFE)
 def test_warnings_and_reports_pass(sentence):
-    assert flagged(sentence) == []
+    assert flagged(LIST, sentence) == []

@@ -1,7 +1,7 @@
 """content/forbidden.fr.yaml: French advice the handouts must never give, and French warnings that must pass.
 
-Same logic as handouts/quality.py's `_forbidden`: a sentence that matches `negation`
-warns against the advice and passes; otherwise any rule that matches fails it.
+Read as `handouts check` reads it: a sentence that matches `negation` warns against the
+advice and passes; otherwise any rule that matches fails it.
 """
 
 from __future__ import annotations
@@ -12,17 +12,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from .conftest import flagged, forbidden_list
+
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 ENTRIES = yaml.safe_load((CONTENT / "forbidden.fr.yaml").read_text(encoding="utf-8"))
-NEGATION = re.compile(ENTRIES["negation"]["pattern"], re.I)
-RULES = {name: re.compile(entry["pattern"], re.I) for name, entry in ENTRIES.items() if name != "negation"}
+LIST = forbidden_list("fr")
+NEGATION = LIST.negation
 
-
-def flagged(sentence: str) -> list[str]:
-    """The rules a sentence breaks, as the check reads it (none when it says no)."""
-    if NEGATION.search(sentence):
-        return []
-    return [name for name, pattern in RULES.items() if pattern.search(sentence)]
 
 
 def test_same_rules_as_english():
@@ -66,7 +62,7 @@ FORBIDDEN = [
 @pytest.mark.parametrize(("sentence", "rule"), FORBIDDEN)
 def test_french_forbidden_advice_is_caught(sentence, rule):
     assert not NEGATION.search(sentence), "a piece of advice must not read as a warning"
-    assert rule in flagged(sentence)
+    assert rule in flagged(LIST, sentence)
 
 
 SAFE = [
@@ -100,4 +96,4 @@ SAFE = [
 
 @pytest.mark.parametrize("sentence", SAFE)
 def test_french_warnings_and_reports_pass(sentence):
-    assert flagged(sentence) == []
+    assert flagged(LIST, sentence) == []
