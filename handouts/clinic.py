@@ -31,6 +31,8 @@ MIN_ACCENT_CONTRAST = 4.5
 # Tyne Hospitals NHS Foundation Trust" is 84 characters.
 MAX_LENGTH = {"name": 90, "department": 60, "address": 120, "phone": 40, "email": 80, "website": 100,
               "feedback": 100, "alternative_formats": 100, "base_url": 100, "emergency_number": 20}
+LANGUAGE_TABLE = re.compile(r"[a-z]{2}")  # [fr]: the clinic's wording for handouts in French
+LANGUAGE_FIELDS = ("name", "department", "address", "feedback", "alternative_formats")
 MAX_BASE_URL = MAX_LENGTH["base_url"]  # leaves room for /<lang>/<audience>/<topic> in a QR code
 WORST_CASE_WORDS = {  # realistic words, repeated to each setting's limit
     "name": "Great North Children's Hospital, Newcastle upon Tyne Hospitals NHS Foundation Trust",
@@ -95,6 +97,14 @@ approvals = "approvals.toml"
 # --host; on any other address it asks for this token (16 characters or more).
 # Without one, `handouts serve --host ... --new-token` makes one for that run.
 # token = "..."
+
+# Handouts in French or Spanish can carry your own wording in that language:
+# a table per language, holding any of name, department, address, feedback
+# and alternative_formats (the rest stays as above). Keep these tables last.
+# [fr]
+# feedback = "Donnez-nous votre avis : demandez à l'accueil."
+# [es]
+# feedback = "Denos su opinión en recepción."
 '''
 
 
@@ -174,8 +184,10 @@ def read_clinic(path: Path) -> Clinic:
         return SourceSpan(shown, lines.get(key, 1))
 
     for key in data.keys() - set(FIELDS):
-        collector.error(span(key), "clinic.unknown-field",
-                        f"unknown setting '{key}'; the settings are: {', '.join(FIELDS)}")
+        if not (LANGUAGE_TABLE.fullmatch(key) and isinstance(data[key], dict)):
+            collector.error(span(key), "clinic.unknown-field",
+                            f"unknown setting '{key}'; the settings are: {', '.join(FIELDS)}, and tables "
+                            f"such as [fr] holding {', '.join(LANGUAGE_FIELDS)} in that language")
     for key in (*TEXT_FIELDS, "logo", "accent_colour", "default_language", "default_page_size", "log",
                 "approvals", "token"):
         if key in data and not isinstance(data[key], str):
@@ -207,18 +219,8 @@ def read_clinic(path: Path) -> Clinic:
     if page_size not in {p.value for p in PageSize}:
         collector.error(span("default_page_size"), "clinic.page-size", "default_page_size must be \"a4\" or \"letter\"")
     for key in TEXT_FIELDS:
-        value = data.get(key)
-        # a line break or tab (an address typed on two lines) prints as a space; other control
-        # characters cannot print at all, and the base URL must be one line to make a QR code
-        control = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]" if key == "base_url" else r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
-        if isinstance(value, str) and (bad := re.search(control, value)):
-            collector.error(span(key), "clinic.control-character",
-                            f"'{key}' holds a control character (U+{ord(bad.group()):04X}), which cannot be "
-                            "printed; remove it")
-        elif isinstance(value, str) and key != "base_url" and len(value.strip()) > MAX_LENGTH[key]:
-            collector.error(span(key), "clinic.too-long",
-                            f"'{key}' is {len(value.strip())} characters; handouts print at most "
-                            f"{MAX_LENGTH[key]} here, so shorten it")
+        _check_text(key, data.get(key), span(key), collector)
+    in_languages = _language_tables(data, text, shown, collector)
     raw_url = data.get("base_url", "")
     base_url = raw_url.rstrip("/") if isinstance(raw_url, str) else ""
     if base_url and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", base_url):
@@ -247,7 +249,46 @@ def read_clinic(path: Path) -> Clinic:
         require_approval=data.get("require_approval") is True,
         approvals_path=str(path.parent / data.get("approvals", "approvals.toml")),
         token=token if isinstance(token, str) else "",
+        in_languages=in_languages,
     )
+
+
+def _check_text(key: str, value: Any, span: SourceSpan, collector: Collector, shown_key: str = "") -> None:
+    """A text setting prints: no control characters, and no longer than the page has room for."""
+    shown_key = shown_key or key
+    # a line break or tab (an address typed on two lines) prints as a space; other control
+    # characters cannot print at all, and the base URL must be one line to make a QR code
+    control = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]" if key == "base_url" else r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+    if isinstance(value, str) and (bad := re.search(control, value)):
+        collector.error(span, "clinic.control-character",
+                        f"'{shown_key}' holds a control character (U+{ord(bad.group()):04X}), which cannot be "
+                        "printed; remove it")
+    elif isinstance(value, str) and key != "base_url" and len(value.strip()) > MAX_LENGTH[key]:
+        collector.error(span, "clinic.too-long",
+                        f"'{shown_key}' is {len(value.strip())} characters; handouts print at most "
+                        f"{MAX_LENGTH[key]} here, so shorten it")
+
+
+def _language_tables(data: dict[str, Any], text: str, shown: str,
+                     collector: Collector) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """`[fr]`-style tables: the clinic's own wording for handouts in that language."""
+    found = []
+    for language, table in sorted(data.items()):
+        if not (LANGUAGE_TABLE.fullmatch(language) and isinstance(table, dict)):
+            continue
+        header = re.search(rf"^[ \t]*\[[ \t]*{language}[ \t]*\]", text, re.M)
+        span = SourceSpan(shown, text.count("\n", 0, header.start()) + 1 if header else 1)
+        for key in table.keys() - set(LANGUAGE_FIELDS):
+            collector.error(span, "clinic.language-field",
+                            f"'[{language}] {key}': only {', '.join(LANGUAGE_FIELDS)} can differ by language")
+        for key, value in table.items():
+            if key in LANGUAGE_FIELDS and not isinstance(value, str):
+                collector.error(span, "clinic.type", f"'[{language}] {key}' should be text in \"quotes\"")
+            elif key in LANGUAGE_FIELDS:
+                _check_text(key, value, span, collector, f"[{language}] {key}")
+        found.append((language, tuple((key, " ".join(str(value).split())) for key, value in sorted(table.items())
+                                      if key in LANGUAGE_FIELDS and isinstance(value, str) and value.strip())))
+    return tuple(found)
 
 
 def worst_case(logo: bytes) -> Clinic:
@@ -268,8 +309,10 @@ def glyph_problems(clinic: Clinic | None, missing_glyphs) -> list:
     problems: list = []
     if clinic is None:
         return problems
-    for key in TEXT_FIELDS:
-        missing = missing_glyphs(getattr(clinic, key, "") or "")
+    texts = [(key, getattr(clinic, key, "") or "") for key in TEXT_FIELDS]
+    texts += [(f"[{language}] {key}", value) for language, own in clinic.in_languages for key, value in own]
+    for key, value in texts:
+        missing = missing_glyphs(value)
         if missing:
             shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(missing))
             problems.append(_diag(clinic.source, clinic.field_lines.get(key, 0), "clinic.missing-glyph",

@@ -333,7 +333,7 @@ def compose(library: Library, job: Job, clinic: Clinic | None = None) -> Documen
     """Turn one job into a Document; raise ContentError/TemplateError on bad input."""
     collector = Collector()
     strings = library.strings[job.language]
-    publisher = clinic or Clinic(strings["publisher"])
+    publisher = (clinic or Clinic(strings["publisher"])).for_language(job.language)
     topics = [library.topics[(topic_id, job.language)] for topic_id in job.topics]
     views = [topic_view(topic, job.audience, strings) for topic in topics]
     context: dict[str, Any] = {"audience": job.audience.value, "lang": job.language, "strings": strings,
@@ -408,7 +408,7 @@ def compose_catalogue(library: Library, language: str, clinic: Clinic | None = N
     """A document listing every handout in every language, in `language`'s words."""
     collector = Collector()
     strings = library.strings[language]
-    publisher = clinic or Clinic(strings["publisher"])
+    publisher = (clinic or Clinic(strings["publisher"])).for_language(language)
     languages, count = [], 0
     for lang in library.languages():
         rows = []

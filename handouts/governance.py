@@ -42,6 +42,8 @@ def status_line(library: Library, job: Job, clinic: Clinic | None, statuses: Seq
                 today: dt.date) -> str:
     strings = library.strings[job.language]
     words = _status_strings(library, job.language)
+    if clinic is not None:
+        clinic = clinic.for_language(job.language)
     if clinic is None:
         line = words["sample"]
     elif statuses and all(s.state == APPROVED for s in statuses):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Union
 
 from .choices import Audience, PageSize
@@ -319,6 +319,13 @@ class Clinic:
     approvals_path: str | None = None  # the approvals file; default approvals.toml beside the profile
     field_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # setting -> line
     token: str = field(default="", repr=False)  # the front desk's access token beyond this computer
+    # wording for handouts in another language: (language, ((setting, text), ...)), from [fr] tables
+    in_languages: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+    def for_language(self, language: str) -> Clinic:
+        """The profile as a handout in `language` prints it: its `[language]` wording, if any."""
+        changes: dict[str, Any] = dict(dict(self.in_languages).get(language, ()))
+        return replace(self, **changes) if changes else self
 
     @property
     def contact_lines(self) -> list[str]:

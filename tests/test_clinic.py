@@ -193,3 +193,31 @@ def test_init_writes_a_profile_that_is_refused_until_edited(cli, content, tmp_pa
         edited = edited.replace(old, new)
     path.write_text(edited)
     assert read_clinic(path).name == "Northgate Skin Clinic"
+
+
+def test_a_profile_words_its_handouts_in_each_language(cli, content, tmp_path):
+    """[fr] tables hold the clinic's own wording for French handouts; other languages keep the main one."""
+    from .conftest import translate
+
+    translate(content, "mini")
+    profile = tmp_path / "handouts.toml"
+    profile.write_text('name = "Riverside Skin Clinic"\nfeedback = "Tell us at reception."\n'
+                       '[fr]\nname = "Clinique de la Rivière"\nfeedback = "Dites-le à l\'accueil."\n',
+                       encoding="utf-8")
+    out = tmp_path / "out"
+    build(cli, content, out, "--clinic", profile, "-t", "mini", "-a", "adults", "--lang", "en", "--lang", "fr")
+    french = " ".join(pdf_text(out / "fr" / "adults" / "mini.pdf").split())
+    english = " ".join(pdf_text(out / "en" / "adults" / "mini.pdf").split())
+    assert "Clinique de la Rivière" in french and "Dites-le à l'accueil." in french
+    assert "Riverside" not in french
+    assert "Riverside Skin Clinic" in english and "Tell us at reception." in english
+
+
+def test_a_language_table_takes_only_the_wording_that_differs(cli, content, tmp_path):
+    profile = tmp_path / "handouts.toml"
+    profile.write_text('name = "Riverside Skin Clinic"\n\n[fr]\nphone = "01 23 45 67 89"\n', encoding="utf-8")
+    result = cli("build", "--content", content, "--clinic", profile, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert f"{profile}:3: error: '[fr] phone': only name, department, address, feedback, alternative_formats " \
+        "can differ by language" in result.output
+    assert not (tmp_path / "out").exists()
