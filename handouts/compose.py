@@ -101,13 +101,14 @@ def literal(value: object) -> str:
 def _finalize(context: jinja2.runtime.Context, value: Any) -> str:
     if isinstance(value, (Blocks, Words)):
         return context["_values"].marker(value)
-    if isinstance(value, ProfileText):
-        return context["_values"].marker(ProfileText(literal(value)))
+    if isinstance(value, AsWritten):
+        return context["_values"].marker(AsWritten(literal(value)))
     return context["_values"].marker(literal(value))
 
 
-class ProfileText(str):
-    """A value from the clinic's profile, which prints as typed (see `Verbatim`)."""
+class AsWritten(str):
+    """Words that print as typed, in no language's typography (see `Verbatim`): a clinic's
+    own settings, or a title in another language than the document's."""
 
 
 @cache
@@ -245,7 +246,7 @@ class _Placer:
             out.append(Text(text[position:match.start()]))
             value = self.values[int(match.group(1))]
             if isinstance(value, str):
-                out.append(Verbatim(value) if isinstance(value, ProfileText) else Text(value))
+                out.append(Verbatim(value) if isinstance(value, AsWritten) else Text(value))
             elif isinstance(value, Words):
                 out.extend(value.inlines)
             else:
@@ -317,14 +318,14 @@ def template_for(topic: TopicSource) -> str:
 
 def clinic_view(clinic: Clinic, strings: dict[str, Any]) -> dict[str, Any]:
     return {
-        "contact": ProfileText(" · ".join(clinic.contact_lines)),
+        "contact": AsWritten(" · ".join(clinic.contact_lines)),
         "name": clinic.name, "department": clinic.department, "address": clinic.address,
         "phone": clinic.phone, "email": clinic.email, "website": clinic.website,
         "contact_lines": clinic.contact_lines,
         "emergency": (strings["emergency"].format(number=clinic.emergency_number)
                       if clinic.emergency_number else strings["emergency_no_profile"]),
-        "feedback": ProfileText(clinic.feedback) if clinic.feedback else strings["feedback"],
-        "alternative_formats": (ProfileText(clinic.alternative_formats) if clinic.alternative_formats
+        "feedback": AsWritten(clinic.feedback) if clinic.feedback else strings["feedback"],
+        "alternative_formats": (AsWritten(clinic.alternative_formats) if clinic.alternative_formats
                                 else strings["alternative_formats"]),
     }
 
@@ -417,10 +418,11 @@ def compose_catalogue(library: Library, language: str, clinic: Clinic | None = N
                 continue
             meta = topic.meta
             for audience in meta.audiences:
-                rows.append({"title": words_for(topic.title, audience),
+                title = words_for(topic.title, audience)
+                rows.append({"title": title if lang == language else AsWritten(title),
                              "audience": strings["audience_names"][audience.value], "id": meta.id,
                              "version": meta.version,
-                             "reviewed": format_date(meta.last_reviewed, strings),
+                             "reviewed": format_date(meta.last_reviewed, strings, short=True),
                              "review": strings["review_states"][review.review_state(meta, review.today())]})
         count += len(rows)
         name = library.strings.get(lang, strings).get("language_name", lang)

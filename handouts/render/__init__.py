@@ -16,7 +16,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageTemplate, Paragraph
 from reportlab.platypus.doctemplate import LayoutError
 
 from .. import __version__
@@ -185,6 +185,20 @@ def _draw_page_furniture(canvas: Canvas, document: Document, theme: Theme, furni
     canvas.restoreState()
 
 
+class KeepWithNext(KeepTogether):
+    """A heading kept with what follows it. ReportLab's own KeepTogether moves the whole group
+    to the next page when it does not fit here, which left half a page empty above a long
+    table; this one stays when what follows can start on this page under the heading."""
+
+    def split(self, available_width, available_height):
+        *lead, last = self._content
+        room = available_height - sum(f.wrapOn(self.canv, available_width, available_height)[1]
+                                      + f.getSpaceAfter() for f in lead)
+        if room > 0 and len(last.split(available_width, room)) > 1:
+            return self._content[:]
+        return super().split(available_width, available_height)
+
+
 class HandoutDocTemplate(BaseDocTemplate):
     """Adds bookmarks for headings and notes the page of each title for the contents;
     remembers what it is laying out, so a layout error can name its source line."""
@@ -237,7 +251,7 @@ def render(document: Document, theme_data: ThemeSource, options: RenderOptions =
         buffer, pagesize=(page_width, page_height), pageTemplates=[PageTemplate("page", [frame], onPage=on_page)],
         title=info.title, author=info.author, subject=info.subject, keywords=list(info.keywords),
         creator=f"handouts {__version__}", producer=f"handouts {__version__}", lang=info.language,
-        invariant=1, initialFontName=theme.font_names["regular"], displayDocTitle=1,
+        invariant=1, initialFontName=theme.font_names["regular"], displayDocTitle=1, keepTogetherClass=KeepWithNext,
         leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
     )
     canvasmaker = _canvas_class(theme, document, options, on_page)
