@@ -201,3 +201,38 @@ def test_build_prints_its_warnings_and_strict_makes_them_errors(cli, content, tm
     strict = cli("build", "--content", content, "-t", "mini", "-a", "parents", "-o", tmp_path / "strict", "--strict")
     assert strict.exit_code == 1 and "[reference.unconfirmed]" in strict.output
     assert not (tmp_path / "strict").exists()
+
+
+def test_a_translation_must_say_where_it_comes_from(content):
+    from handouts.errors import ContentError
+
+    path = translate(content, "mini")
+    path.write_text(re.sub(r"translated_from: .*\n", "", path.read_text()))
+    with pytest.raises(ContentError) as raised:
+        load_library([content], shipped_content=False)
+    assert "a translation needs 'translated_from:'" in str(raised.value)
+
+
+def test_a_translation_check_needs_a_reviewer_and_a_date(content):
+    from handouts.errors import ContentError
+
+    path = translate(content, "mini")
+    path.write_text(path.read_text().replace("  translated_on: 2026-11-30\n",
+                                             "  translated_on: 2026-11-30\n  reviewer: a medical translator\n"))
+    with pytest.raises(ContentError) as raised:
+        load_library([content], shipped_content=False)
+    assert "needs both 'reviewer' and 'reviewed_on'" in str(raised.value)
+
+
+def test_a_reviewed_translation_says_who_checked_it(content, cli, tmp_path):
+    path = translate(content, "mini")
+    path.write_text(path.read_text().replace(
+        "  translated_on: 2026-11-30\n",
+        "  translated_on: 2026-11-30\n  reviewer: a qualified medical translator\n  reviewed_on: 2026-12-01\n"))
+    result = cli("build", "--content", content, "-t", "mini", "-a", "adults", "--lang", "fr", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    from .conftest import pdf_text
+
+    text = " ".join(pdf_text(tmp_path / "out" / "fr" / "adults" / "mini.pdf").split())
+    assert "Translation checked by a qualified medical translator on 1 December 2026." in text
+    assert "not yet checked" not in text
