@@ -14,19 +14,13 @@ from pathlib import Path
 import pypdf
 import pytest
 from PIL import Image
-from typer.testing import CliRunner
 
-from handouts.cli import app
+from . import test_browser
+from .conftest import clinic_profile_text, run
+from .test_browser import axe_violations
 
-from .conftest import clinic_profile_text
-from .test_browser import axe_violations, start_chromium
-
+browser = test_browser.browser  # the same module-scoped Chromium session fixture, one for this module too
 NARROW = 320  # px: WCAG 1.4.10 reflow, a 1280 px screen at 400 %
-
-
-def _run(*args: object) -> None:
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    assert result.exit_code == 0, result.output
 
 
 @pytest.fixture(scope="module")
@@ -39,22 +33,13 @@ def made(tmp_path_factory) -> Path:
     profile.write_text(clinic_profile_text().replace('# logo = "logo.png"', 'logo = "logo.png"')
                        .replace('# base_url = "https://riverside.example/handouts"',
                                 'base_url = "https://northgate.example/handouts"'), encoding="utf-8")
-    _run("build", "--html", "-o", root / "default")
+    run("build", "--html", "-o", root / "default")
     for size in ("a4", "letter"):
-        _run("build", "--html", "--clinic", profile, "-t", "action-plan", "-t", "probiotics", "-a", "parents",
+        run("build", "--html", "--clinic", profile, "-t", "action-plan", "-t", "probiotics", "-a", "parents",
              "--page-size", size, "-o", root / size)
-    _run("build", "--html", "--large-print", "-t", "probiotics", "-a", "adults", "-o", root / "large")
-    _run("site", "--clinic", profile, "-o", root / "site")
+    run("build", "--html", "--large-print", "-t", "probiotics", "-a", "adults", "-o", root / "large")
+    run("site", "--clinic", profile, "-o", root / "site")
     return root
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def printed(browser, page: Path) -> pypdf.PdfReader:
