@@ -6,8 +6,7 @@ and Spanish syllables come from the rules in `handouts.syllables` (written
 syllables for French, the RAE's syllables for Spanish), checked against
 hand-split tables in tests/data: pyphen's hyphenation dictionaries never leave
 one letter alone (é-tat, o-tro) and counted 11-24 % short on those tables.
-Pyphen still gives a rough count for other languages, which the check refuses
-to grade anyway.
+Other languages get a rough vowel-group count, which the check refuses to grade.
 
 Scores: Flesch-Kincaid grade, SMOG and Flesch reading ease for English;
 Kandel-Moles (French Flesch) for French; Fernández-Huerta and INFLESZ
@@ -68,14 +67,6 @@ def warm_up() -> None:
     _cmu()
 
 
-@cache
-def _pyphen(language: str):
-    """Pyphen's dictionary for a language, or None where it has none."""
-    import pyphen  # noqa: PLC0415
-
-    return pyphen.Pyphen(lang=language) if pyphen.language_fallback(language) else None
-
-
 def _vowel_groups(word: str) -> int:
     word = word.lower()
     count = len(re.findall(r"[aeiouy]+", word))
@@ -93,10 +84,7 @@ def syllables(word: str, language: str = "en") -> int:
         return count if count is not None else _vowel_groups(word)
     if language in ("fr", "es"):
         return count_by_rule(word, language)
-    dictionary = _pyphen(language)
-    if dictionary is None:  # a rough count; the check refuses to grade such a language anyway
-        return _vowel_groups(word)
-    return len(dictionary.positions(word.lower())) + 1
+    return _vowel_groups(word)  # a rough count; the check refuses to grade such a language anyway
 
 
 def text_units(blocks: tuple[Block, ...]) -> list[str]:
