@@ -61,6 +61,7 @@ def attribute(text: str) -> str:
 PAGE_COUNT_FORM = "handoutsPageCount"
 BOX_GAP = 8  # points after a box or a table
 BOX_PADDING = 7  # points inside a box with a background or a bar
+QR_GAP = 6  # points between the QR code and the text beside it
 NO_PADDING = [(side, (0, 0), (-1, -1), 0)
               for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")]
 
@@ -421,12 +422,12 @@ class Renderer:
         qr_code = QrCode(document.online_url, theme.qr_size)
         label = f"{document.info.online_label} "
         lines = _address_lines(label + document.online_url, style.fontName, style.fontSize,
-                               width - qr_code.size - 6, first=len(label))
+                               width - qr_code.size - QR_GAP, first=len(label))
         address = tag(TaggedParagraph("<br/>".join(map(xml_escape, lines)), style), self.tags.add("P"))
         tag(qr_code, self.tags.add("Figure", alt=f"QR code: online copy at {document.online_url}"))
-        content = self.flowables(blocks, width - qr_code.size - 6, body_style=body_style)
+        content = self.flowables(blocks, width - qr_code.size - QR_GAP, body_style=body_style)
         trim_trailing_space(content)
-        return [ImageAndFlowables(qr_code, [address, *content], imageLeftPadding=6, imageRightPadding=0,
+        return [ImageAndFlowables(qr_code, [address, *content], imageLeftPadding=QR_GAP, imageRightPadding=0,
                                   imageBottomPadding=0)]
 
     def contents(self, block: Contents, width, body_style, indent):
